@@ -1,0 +1,59 @@
+# make run: the service with demo data on http://127.0.0.1:8000. make test: lint and the test suite.
+# Both install what is missing (PostgreSQL + PostGIS from Debian, the Python environment in .venv)
+# and leave PostgreSQL running. Run as root on Debian 12.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+BIN := $(VENV)/bin
+PROVISION := migrations/provision/postgres.sh
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 4
+
+DB_OWNER_PASSWORD := $(or $(MEDSHARE_DB_OWNER_PASSWORD),medshare_owner)
+DB_APP_PASSWORD := $(or $(MEDSHARE_DB_APP_PASSWORD),medshare_app)
+export DATABASE_URL ?= postgresql+psycopg2://medshare_app:$(DB_APP_PASSWORD)@127.0.0.1:5432/medshare
+export DATABASE_OWNER_URL ?= postgresql+psycopg2://medshare_owner:$(DB_OWNER_PASSWORD)@127.0.0.1:5432/medshare
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test lint format bench database test-databases clean
+
+$(VENV)/.installed: pyproject.toml
+	@python3 -m venv $(VENV) 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && python3 -m venv $(VENV); }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+database: $(VENV)/.installed
+	$(PROVISION) medshare
+	$(FLASK) db upgrade
+	$(FLASK) medshare load-catalog
+	$(FLASK) medshare seed-demo
+
+run: database
+	@echo
+	@echo "MedShare is serving on http://$(HOST):$(PORT)"
+	@echo "  API docs:     http://$(HOST):$(PORT)/api/v1/docs"
+	@echo "  OpenAPI:      http://$(HOST):$(PORT)/api/v1/openapi.json"
+	@echo "  Medicines:    http://$(HOST):$(PORT)/api/v1/medicines"
+	@echo "  Readiness:    http://$(HOST):$(PORT)/readyz"
+	@echo
+	exec $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --log-level warning wsgi:app
+
+test-databases:
+	$(PROVISION) medshare_test medshare_test_migrations
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(VENV)/.installed test-databases lint
+	MEDSHARE_ENV=test $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

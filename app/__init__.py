@@ -1,0 +1,42 @@
+"""MedShare's application factory."""
+
+import os
+
+from flask import Flask
+
+# app.models is imported for its side effect: every table registered on db.metadata.
+from app import cli, errors, models, request_guards, request_log  # noqa: F401
+from app.catalog.routes import bp as catalog_bp
+from app.extensions import db, migrate
+from app.health.routes import bp as health_bp
+from app.migration_options import MIGRATIONS_DIR
+from app.openapi import ProblemApi
+from app.settings_check import refuse_unsafe_settings
+from config import CONFIGS
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the application.
+
+    Args:
+        config_name: "development", "test" or "production"; defaults to $MEDSHARE_ENV.
+        **overrides: settings that win over the configuration class (tests use these).
+    """
+    app = Flask(__name__)
+    app.config.from_object(CONFIGS[config_name or os.environ.get("MEDSHARE_ENV", "development")])
+    app.config.update(overrides)
+    refuse_unsafe_settings(app.config)
+
+    request_log.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    # flask-smorest keeps an app's spec on its Api object, so each app gets its own.
+    api = ProblemApi(app)
+    request_guards.init_app(app)
+    errors.init_app(app)
+
+    api.register_blueprint(health_bp)
+    api.register_blueprint(catalog_bp, url_prefix="/api/v1/medicines")
+
+    cli.init_app(app)
+    return app

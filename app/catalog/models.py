@@ -1,0 +1,84 @@
+"""The medicine catalog: versioned editions of the whitelist and the entries people may post."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+OTC_CLASSES = ("otc_a", "otc_b", "test_kit", "unconfirmed", "prescription")
+# Only these may ever be switched on; the database refuses the rest whatever an administrator does.
+POSTABLE_OTC_CLASSES = ("otc_a", "otc_b", "test_kit")
+
+
+class CatalogEdition(db.Model):
+    """One published whitelist; a later edition or a city's own list replaces the current one."""
+
+    __tablename__ = "catalog_editions"
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title_zh: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    published_on: Mapped[date] = mapped_column(Date)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    medicines: Mapped[list["Medicine"]] = relationship(back_populates="edition")
+
+    __table_args__ = (
+        Index(
+            "uq_catalog_editions_one_current",
+            "is_current",
+            unique=True,
+            postgresql_where=text("is_current"),
+        ),
+    )
+
+
+class Medicine(db.Model):
+    """A catalog entry of one edition. Posts point at the entry they were made with."""
+
+    __tablename__ = "medicines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("catalog_editions.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    symptom_group: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str] = mapped_column(String(16))
+    otc_class: Mapped[str] = mapped_column(String(16))
+    # Why an entry can never be posted: a reason code from rules.yaml, or null.
+    prohibited_reason: Mapped[str | None] = mapped_column(String(32))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Unit code -> most of that unit one post may ask for or offer, e.g. {"tablet": 20, "box": 2}.
+    unit_caps: Mapped[dict[str, int]] = mapped_column(JSONB)
+
+    edition: Mapped[CatalogEdition] = relationship(back_populates="medicines")
+
+    __table_args__ = (
+        UniqueConstraint("edition_id", "code", name="uq_medicines_edition_id_code"),
+        CheckConstraint(f"otc_class IN {OTC_CLASSES!r}", name="otc_class_known"),
+        CheckConstraint(
+            "category IN ('chemical', 'chinese_patent', 'test_kit')", name="category_known"
+        ),
+        CheckConstraint(
+            f"NOT enabled OR (prohibited_reason IS NULL AND otc_class IN {POSTABLE_OTC_CLASSES!r})",
+            name="only_confirmed_otc_enabled",
+        ),
+    )

@@ -1,0 +1,51 @@
+import marshmallow as ma
+
+from app.catalog.service import catalog_rules
+from app.i18n import negotiate_locale
+
+
+def _localized(table: str, key: str | None) -> str | None:
+    if key is None:
+        return None
+    return catalog_rules()[table][key][negotiate_locale()]
+
+
+class MedicineQuerySchema(ma.Schema):
+    include_unpostable = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Also list entries that are disabled or never postable"},
+    )
+
+
+class UnitSchema(ma.Schema):
+    code = ma.fields.String(metadata={"example": "tablet"})
+    label = ma.fields.String(metadata={"example": "片"})
+    max_per_post = ma.fields.Integer(metadata={"example": 20})
+
+
+class MedicineSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String(metadata={"example": "ibuprofen"})
+    name = ma.fields.Function(
+        lambda medicine: medicine.name_zh if negotiate_locale() == "zh" else medicine.name_en,
+        metadata={"description": "Generic name in the negotiated language"},
+    )
+    name_zh = ma.fields.String()
+    name_en = ma.fields.String()
+    symptom_group = ma.fields.String(metadata={"example": "fever"})
+    symptom_group_label = ma.fields.Function(
+        lambda medicine: _localized("symptom_groups", medicine.symptom_group)
+    )
+    category = ma.fields.String(metadata={"example": "chemical"})
+    otc_class = ma.fields.String(metadata={"example": "otc_a"})
+    postable = ma.fields.Boolean(attribute="enabled")
+    prohibited_reason = ma.fields.Function(
+        lambda medicine: _localized("prohibited_reasons", medicine.prohibited_reason)
+    )
+    units = ma.fields.Function(
+        lambda medicine: [
+            {"code": code, "label": _localized("units", code), "max_per_post": cap}
+            for code, cap in medicine.unit_caps.items()
+        ],
+        metadata={"description": "Units this medicine may be posted in, with the cap per post"},
+    )

@@ -1,0 +1,112 @@
+"""Loading catalog editions from data files and reading the current one."""
+
+import functools
+import os
+from dataclasses import dataclass
+
+import yaml
+from sqlalchemy import select, update
+
+from app.catalog.models import POSTABLE_OTC_CLASSES, CatalogEdition, Medicine
+from app.extensions import db
+
+DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
+RULES_PATH = os.path.join(DATA_DIR, "rules.yaml")
+DEFAULT_EDITION_PATH = os.path.join(DATA_DIR, "cn-home-care-2022-12-08.yaml")
+
+
+@functools.cache
+def catalog_rules() -> dict:
+    """Prohibitions, unit names and group names from rules.yaml."""
+    with open(RULES_PATH, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def prohibited_reason(entry: dict) -> str | None:
+    """The reason code that makes a catalog entry unpostable, or None if no rule forbids it.
+
+    Args:
+        entry: one medicine as written in an edition file.
+    """
+    rules = catalog_rules()
+    ingredients = entry.get("ingredients", [])
+    for ingredient in ingredients:
+        if ingredient in rules["prohibited_ingredients"]:
+            return rules["prohibited_ingredients"][ingredient]["reason"]
+    if len(ingredients) == 1 and ingredients[0] in rules["prohibited_single_ingredients"]:
+        return rules["prohibited_single_ingredients"][ingredients[0]]["reason"]
+    for table, value in (
+        ("prohibited_forms", entry.get("form")),
+        ("prohibited_otc_classes", entry["otc_class"]),
+    ):
+        if value in rules[table]:
+            return rules[table][value]["reason"]
+    return None
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    edition_code: str
+    added: int
+    updated: int
+
+
+def load_edition(path: str = DEFAULT_EDITION_PATH) -> LoadReport:
+    """Insert or refresh an edition from its data file and make it the current one.
+
+    New entries start enabled only when their OTC class is confirmed and no rule forbids them.
+    An administrator's later choice to enable or disable an entry survives reloading, except that
+    an entry a rule forbids is always switched off.
+    """
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    edition_data = data["edition"]
+    edition = db.session.scalar(select(CatalogEdition).filter_by(code=edition_data["code"]))
+    if edition is None:
+        edition = CatalogEdition(code=edition_data["code"])
+        db.session.add(edition)
+    edition.title_zh = edition_data["title_zh"]
+    edition.title_en = edition_data["title_en"]
+    edition.published_on = edition_data["published_on"]
+    db.session.flush()
+
+    existing = {medicine.code: medicine for medicine in edition.medicines}
+    added = 0
+    for entry in data["medicines"]:
+        reason = prohibited_reason(entry)
+        medicine = existing.get(entry["code"])
+        if medicine is None:
+            medicine = Medicine(
+                edition=edition,
+                code=entry["code"],
+                enabled=reason is None and entry["otc_class"] in POSTABLE_OTC_CLASSES,
+            )
+            db.session.add(medicine)
+            added += 1
+        medicine.name_zh = entry["name_zh"]
+        medicine.name_en = entry["name_en"]
+        medicine.symptom_group = entry["group"]
+        medicine.category = entry["category"]
+        medicine.otc_class = entry["otc_class"]
+        medicine.prohibited_reason = reason
+        medicine.unit_caps = entry["units"]
+        if reason is not None or entry["otc_class"] not in POSTABLE_OTC_CLASSES:
+            medicine.enabled = False
+
+    db.session.execute(
+        update(CatalogEdition).where(CatalogEdition.id != edition.id).values(is_current=False)
+    )
+    db.session.flush()
+    edition.is_current = True
+    db.session.commit()
+    return LoadReport(edition.code, added, len(data["medicines"]) - added)
+
+
+def current_medicines(include_unpostable: bool = False) -> list[Medicine]:
+    """Entries of the current edition in catalog order; only postable ones unless asked."""
+    query = (
+        select(Medicine).join(CatalogEdition).where(CatalogEdition.is_current).order_by(Medicine.id)
+    )
+    if not include_unpostable:
+        query = query.where(Medicine.enabled)
+    return list(db.session.scalars(query))

@@ -1,0 +1,152 @@
+"""The one place where every error becomes an RFC 9457 problem+json answer.
+
+Services raise DomainError subclasses; Flask and webargs raise HTTPExceptions; anything else is a
+bug and answers 500 after the session is rolled back.
+"""
+
+import json as std_json
+import logging
+
+from flask import Flask, current_app, g, json, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+from app.i18n import negotiate_locale, problem_status, problem_text, translate_field_error
+from app.openapi import PROBLEM_CONTENT_TYPE
+
+PROBLEM_TYPE_PREFIX = "tag:medshare,2026:problem:"
+log = logging.getLogger("medshare.errors")
+
+# HTTP statuses raised by Flask, Werkzeug or webargs, and the problem code each answers with.
+HTTP_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+# Headers an HTTPException carries that the client needs (Allow on 405, Retry-After on 429/503).
+FORWARDED_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+class DomainError(Exception):
+    """A rule of the service was broken. Subclasses name the problem code from messages.yaml.
+
+    Args:
+        errors: field name -> messages, for problems about particular fields.
+        **params: values for the placeholders in the problem's detail text.
+    """
+
+    code = "bad_request"
+
+    def __init__(self, errors: dict[str, list[str]] | None = None, **params):
+        super().__init__(self.code)
+        self.errors = errors
+        self.params = params
+
+
+class MalformedJSON(DomainError):
+    code = "malformed_json"
+
+
+class ValidationFailed(DomainError):
+    code = "validation_failed"
+
+
+class ServiceNotReady(DomainError):
+    code = "service_unavailable"
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(Exception, _handle_unexpected)
+
+
+def problem_response(code, *, status=None, errors=None, headers=None, **params):
+    """Build the problem+json response for a problem code in the request's language."""
+    locale = negotiate_locale()
+    if errors:
+        params.setdefault("fields", list(errors))
+    title, detail = problem_text(code, locale, **params)
+    status = status or problem_status(code)
+    body = {
+        "type": PROBLEM_TYPE_PREFIX + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if "request_id" in g:
+        body["request_id"] = g.request_id
+    if errors:
+        body["errors"] = {
+            field: [translate_field_error(message, locale) for message in messages]
+            for field, messages in errors.items()
+        }
+    response = current_app.response_class(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_CONTENT_TYPE
+    )
+    response.headers["Content-Language"] = "zh-CN" if locale == "zh" else locale
+    response.headers.extend(headers or {})
+    return response
+
+
+def flatten_field_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Turn marshmallow's nested messages into {"items.0.quantity": [...]}, one key per field."""
+    if isinstance(messages, list) and all(isinstance(item, str) for item in messages):
+        return {prefix or "_body": messages}
+    if isinstance(messages, str):
+        return {prefix or "_body": [messages]}
+    items = messages.items() if isinstance(messages, dict) else enumerate(messages)
+    flat: dict[str, list[str]] = {}
+    for key, value in items:
+        for field, field_messages in flatten_field_errors(
+            value, f"{prefix}.{key}" if prefix else str(key)
+        ).items():
+            flat.setdefault(field, []).extend(field_messages)
+    return flat
+
+
+def _handle_domain_error(error: DomainError):
+    return problem_response(error.code, errors=error.errors, **error.params)
+
+
+def _handle_http_exception(error: HTTPException):
+    if error.code == 500:
+        return _handle_unexpected(getattr(error, "original_exception", None) or error)
+    data = getattr(error, "data", None) or {}
+    if isinstance(getattr(error, "exc", None), std_json.JSONDecodeError | UnicodeDecodeError):
+        # webargs could not decode the body it was asked to parse.
+        return problem_response("malformed_json")
+    code = HTTP_STATUS_CODES.get(error.code, "bad_request")
+    headers = {name: value for name, value in error.get_headers() if name in FORWARDED_HEADERS}
+    errors = None
+    if "messages" in data:
+        # webargs nests messages under the location (json, query...); the field is what matters.
+        errors = {}
+        for location_messages in data["messages"].values():
+            for field, messages in flatten_field_errors(location_messages).items():
+                errors.setdefault(field, []).extend(messages)
+    return problem_response(
+        code,
+        status=error.code,
+        errors=errors,
+        headers=headers,
+        method=request.method,
+        limit=current_app.config["MAX_CONTENT_LENGTH"],
+    )
+
+
+def _handle_unexpected(error: BaseException):
+    db.session.rollback()
+    if not isinstance(error, InternalServerError):
+        log.error("unhandled error", exc_info=error)
+    return problem_response("internal_error")

@@ -1,0 +1,82 @@
+"""Language negotiation and the catalogue of user-visible strings (app/messages.yaml)."""
+
+import functools
+import os
+import re
+
+import yaml
+from flask import current_app, has_request_context, request
+
+SUPPORTED_LOCALES = ("zh", "en")
+# Accept-Language tags we recognise, mapped onto the locales we have strings for.
+ACCEPTED_TAGS = {
+    "zh": "zh",
+    "zh-CN": "zh",
+    "zh-Hans": "zh",
+    "en": "en",
+    "en-US": "en",
+    "en-GB": "en",
+}
+LIST_SEPARATORS = {"zh": "、", "en": ", "}
+MESSAGES_PATH = os.path.join(os.path.dirname(__file__), "messages.yaml")
+
+
+@functools.cache
+def _messages() -> dict:
+    with open(MESSAGES_PATH, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@functools.cache
+def _field_error_patterns() -> list[tuple[re.Pattern, dict]]:
+    patterns = []
+    for entry in _messages()["field_errors"]:
+        pieces = re.split(r"\{(\w+)\}", entry["en"])
+        regex = "".join(
+            re.escape(piece) if index % 2 == 0 else f"(?P<{piece}>.+?)"
+            for index, piece in enumerate(pieces)
+        )
+        patterns.append((re.compile(f"^{regex}$"), entry))
+    return patterns
+
+
+def negotiate_locale() -> str:
+    """The locale of the current request: from Accept-Language, else the configured default."""
+    default = current_app.config["DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    best = request.accept_languages.best_match(list(ACCEPTED_TAGS))
+    return ACCEPTED_TAGS.get(best, default)
+
+
+def problem_text(code: str, locale: str, **params) -> tuple[str, str]:
+    """Title and detail of a problem code in one locale, with the detail's placeholders filled."""
+    entry = _messages()["problems"][code]
+    separator = LIST_SEPARATORS[locale]
+    values = {
+        name: separator.join(map(str, value)) if isinstance(value, list | tuple) else value
+        for name, value in params.items()
+    }
+    return entry["title"][locale], entry["detail"][locale].format_map(_Blank(values))
+
+
+def problem_status(code: str) -> int:
+    return _messages()["problems"][code]["status"]
+
+
+def translate_field_error(message: str, locale: str) -> str:
+    """A validation message in the user's locale; one with no translation passes unchanged."""
+    if locale == "en":
+        return message
+    for pattern, entry in _field_error_patterns():
+        match = pattern.match(message)
+        if match:
+            return entry[locale].format_map(match.groupdict())
+    return message
+
+
+class _Blank(dict):
+    """Leaves a placeholder the raiser did not fill as an empty string instead of failing."""
+
+    def __missing__(self, key):
+        return ""

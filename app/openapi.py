@@ -1,0 +1,59 @@
+"""flask-smorest's Api, made to document and serve problem+json errors and Swagger UI offline."""
+
+import http
+import os
+
+import flask_swagger_ui
+import marshmallow as ma
+from flask import Blueprint
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+SWAGGER_UI_ASSETS = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, as every 4xx and 5xx answer carries them."""
+
+    type = ma.fields.String(metadata={"description": "URI naming the kind of problem"})
+    title = ma.fields.String(metadata={"description": "Short summary in the negotiated language"})
+    status = ma.fields.Integer(metadata={"description": "HTTP status code"})
+    detail = ma.fields.String(metadata={"description": "What went wrong this time"})
+    code = ma.fields.String(metadata={"description": "Stable machine-readable problem code"})
+    request_id = ma.fields.String(metadata={"description": "Quote this when reporting a problem"})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "Field name -> messages, on validation problems"},
+    )
+
+
+class ProblemApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def init_app(self, app, *, spec_kwargs=None):
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        # Swagger UI's own files, served from the installed wheel: the docs page reaches no CDN.
+        assets = Blueprint(
+            "swagger_ui_assets",
+            __name__,
+            static_folder=SWAGGER_UI_ASSETS,
+            static_url_path=app.config["OPENAPI_SWAGGER_UI_URL"].rstrip("/"),
+        )
+        app.register_blueprint(assets)
+
+    def _register_error_handlers(self):
+        """app.errors owns the one error handler; flask-smorest's JSON shape is not used."""
+
+    def _register_responses(self):
+        """Document every error response under the media type it is really sent with."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Problem details", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)

@@ -1,0 +1,45 @@
+"""Points on the map, in WGS 84 longitude/latitude (EPSG:4326), as the database stores them."""
+
+import math
+from dataclasses import dataclass
+
+from shapely.geometry import Point
+
+WGS84_SRID = 4326
+# Mean Earth radius (IUGG), good to a few metres over the distances neighbours travel.
+EARTH_RADIUS_M = 6_371_008.8
+
+
+class InvalidCoordinates(ValueError):
+    """Raised for a longitude or latitude outside the globe."""
+
+
+@dataclass(frozen=True)
+class LonLat:
+    """A WGS 84 position. Construction fails for values off the globe."""
+
+    lon: float
+    lat: float
+
+    def __post_init__(self):
+        if not (math.isfinite(self.lon) and -180.0 <= self.lon <= 180.0):
+            raise InvalidCoordinates(f"longitude out of range: {self.lon}")
+        if not (math.isfinite(self.lat) and -90.0 <= self.lat <= 90.0):
+            raise InvalidCoordinates(f"latitude out of range: {self.lat}")
+
+    def to_shape(self) -> Point:
+        return Point(self.lon, self.lat)
+
+    def to_ewkt(self) -> str:
+        """Extended WKT with the SRID, the form GeoAlchemy2 binds into PostGIS."""
+        return f"SRID={WGS84_SRID};POINT({self.lon!r} {self.lat!r})"
+
+    def offset(self, east_m: float, north_m: float) -> "LonLat":
+        """The point reached by moving east and north by the given metres (small distances).
+
+        Uses a local equirectangular approximation, accurate to well under a metre per
+        kilometre at the latitudes of Chinese cities.
+        """
+        lat = self.lat + math.degrees(north_m / EARTH_RADIUS_M)
+        lon = self.lon + math.degrees(east_m / (EARTH_RADIUS_M * math.cos(math.radians(self.lat))))
+        return LonLat(lon, lat)

@@ -1,0 +1,87 @@
+"""The whitelist: what may be posted, what never may, and how the API lists it."""
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.catalog.models import Medicine
+from app.catalog.service import current_medicines, load_edition, prohibited_reason
+
+
+def medicine(session, code) -> Medicine:
+    return session.scalar(select(Medicine).filter_by(code=code))
+
+
+def test_confirmed_otc_entries_and_test_kits_are_postable(catalog):
+    postable = {m.code for m in current_medicines()}
+    assert {"acetaminophen", "ibuprofen", "antigen-test"} <= postable
+
+
+def test_prohibited_entries_are_disabled_with_their_reason(catalog):
+    assert medicine(catalog, "dextromethorphan").prohibited_reason == "psychotropic"
+    assert medicine(catalog, "pholcodine").prohibited_reason == "narcotic"
+    assert not medicine(catalog, "dextromethorphan").enabled
+    assert not medicine(catalog, "pholcodine").enabled
+
+
+def test_unconfirmed_entries_stay_disabled(catalog):
+    xylometazoline = medicine(catalog, "xylometazoline")
+    assert xylometazoline.otc_class == "unconfirmed" and not xylometazoline.enabled
+
+
+@pytest.mark.parametrize("code", ["dextromethorphan", "pholcodine", "xylometazoline"])
+def test_database_refuses_to_enable_what_is_not_confirmed_otc(catalog, code):
+    with pytest.raises(IntegrityError, match="only_confirmed_otc_enabled"):
+        catalog.execute(update(Medicine).where(Medicine.code == code).values(enabled=True))
+        catalog.flush()
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        (
+            {"otc_class": "otc_a", "ingredients": ["paracetamol", "pseudoephedrine"]},
+            "precursor_chemical",
+        ),
+        ({"otc_class": "otc_b", "ingredients": ["ephedrine"]}, "precursor_chemical"),
+        ({"otc_class": "otc_b", "ingredients": ["dextromethorphan"]}, "psychotropic"),
+        ({"otc_class": "otc_a", "ingredients": ["ibuprofen"], "form": "injection"}, "injectable"),
+        ({"otc_class": "prescription", "ingredients": ["azithromycin"]}, "prescription"),
+        ({"otc_class": "otc_a", "ingredients": ["dextromethorphan", "guaifenesin"]}, None),
+        ({"otc_class": "otc_a", "ingredients": ["ibuprofen"], "form": "oral"}, None),
+    ],
+)
+def test_rules_forbid_precursors_narcotics_injectables_and_prescriptions(entry, reason):
+    assert prohibited_reason(entry) == reason
+
+
+def test_reloading_keeps_an_administrators_choice_and_adds_nothing(catalog):
+    catalog.execute(update(Medicine).where(Medicine.code == "aspirin").values(enabled=False))
+    report = load_edition()
+    assert (report.added, report.updated) == (0, 25)
+    assert not medicine(catalog, "aspirin").enabled
+
+
+def test_api_lists_postable_medicines_with_units_and_caps(client, catalog):
+    body = client.get("/api/v1/medicines").get_json()
+    by_code = {entry["code"]: entry for entry in body}
+    assert "dextromethorphan" not in by_code
+    ibuprofen = by_code["ibuprofen"]
+    assert ibuprofen["name"] == "布洛芬"
+    assert ibuprofen["symptom_group_label"] == "发热"
+    assert {"code": "tablet", "label": "片", "max_per_post": 20} in ibuprofen["units"]
+    assert by_code["antigen-test"]["otc_class"] == "test_kit"
+
+
+def test_api_speaks_english_on_request(client, catalog):
+    body = client.get("/api/v1/medicines", headers={"Accept-Language": "en-US,en;q=0.9"}).get_json()
+    ibuprofen = next(entry for entry in body if entry["code"] == "ibuprofen")
+    assert ibuprofen["name"] == "Ibuprofen"
+    assert {"code": "tablet", "label": "tablet", "max_per_post": 20} in ibuprofen["units"]
+
+
+def test_api_can_show_unpostable_entries_with_the_reason(client, catalog):
+    body = client.get("/api/v1/medicines?include_unpostable=true").get_json()
+    pholcodine = next(entry for entry in body if entry["code"] == "pholcodine")
+    assert pholcodine["postable"] is False
+    assert pholcodine["prohibited_reason"] == "属于麻醉药品"

@@ -1,0 +1,79 @@
+"""Fixtures: one migrated test database; each test runs inside a transaction that is rolled back."""
+
+import io
+import json
+import logging
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from app import create_app
+from app.catalog.service import load_edition
+from app.extensions import db
+from app.request_log import JsonFormatter
+from tests.probe_routes import bp as probe_bp
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The app on the test database (runtime role), migrated to head by the owner role."""
+    app = create_app("test")
+    # Routes that raise each kind of error, outside the OpenAPI document; see probe_routes.py.
+    app.register_blueprint(probe_bp)
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture
+def db_session(app):
+    """A session whose work, commits included, is rolled back when the test ends."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        # A plain SQLAlchemy Session: Flask-SQLAlchemy's own picks the engine over the bound
+        # connection, which would step outside the transaction.
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()
+
+
+@pytest.fixture
+def catalog(db_session):
+    """The 2022-12-08 home-care edition, loaded inside the test's transaction."""
+    load_edition()
+    return db_session
+
+
+@pytest.fixture
+def log_records():
+    """Everything MedShare logs during the test, as parsed JSON lines."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("medshare")
+    logger.addHandler(handler)
+    lines: list[dict] = []
+
+    def read() -> list[dict]:
+        lines[:] = [json.loads(line) for line in stream.getvalue().splitlines()]
+        return lines
+
+    try:
+        yield read
+    finally:
+        logger.removeHandler(handler)

@@ -1,0 +1,56 @@
+"""Test-only routes that take a JSON body or raise each error the API can answer with.
+
+They are registered on the test app only (not through the Api, so not in the OpenAPI document), to
+walk every status through the one error handler the real routes use.
+"""
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+from sqlalchemy import text
+from werkzeug.exceptions import Conflict, Forbidden, TooManyRequests, Unauthorized
+
+from app.errors import DomainError
+from app.extensions import db
+
+bp = Blueprint("probe", __name__, url_prefix="/api/v1/_probe")
+
+
+class ProbeItemSchema(ma.Schema):
+    quantity = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=20))
+
+
+class ProbeBodySchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(max=10))
+    items = ma.fields.List(ma.fields.Nested(ProbeItemSchema), load_default=list)
+
+
+class PhoneInUse(DomainError):
+    code = "conflict"
+
+
+@bp.post("/echo")
+@bp.arguments(ProbeBodySchema)
+@bp.response(201, ProbeBodySchema)
+def echo(body):
+    return body
+
+
+@bp.get("/raise/<int:status>")
+def raise_status(status):
+    raise {401: Unauthorized, 403: Forbidden, 409: Conflict, 429: TooManyRequests}[status]()
+
+
+@bp.get("/domain-conflict")
+def domain_conflict():
+    raise PhoneInUse()
+
+
+@bp.get("/crash")
+def crash():
+    # The message carries personal data, as an exception from deep in a library might.
+    raise RuntimeError("boom for 13912345678 at 113.93012,22.54311")
+
+
+@bp.get("/database-error")
+def database_error():
+    db.session.execute(text("SELECT CAST(:phone AS integer)"), {"phone": "phone 13912345678"})

@@ -1,0 +1,75 @@
+"""Migrations build the whole schema from nothing, tear it down again, and match the models."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from app import create_app
+from app.extensions import db
+from app.migration_options import context_options
+
+OUR_TABLES = {"catalog_editions", "medicines", "users", "posts", "post_items"}
+
+
+@pytest.fixture(scope="module")
+def migration_app(app):
+    """An app whose owner connection points at the database kept empty for this test."""
+    url = app.config["MIGRATION_TEST_DATABASE_URL"]
+    return create_app("test", DATABASE_OWNER_URL=url, SQLALCHEMY_DATABASE_URI=url)
+
+
+def public_tables(url):
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return set(inspect(connection).get_table_names()), {
+                row.indexname
+                for row in connection.execute(
+                    text("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
+                )
+            }
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_empty_to_head_and_back_to_base(migration_app):
+    url = migration_app.config["DATABASE_OWNER_URL"]
+    with migration_app.app_context():
+        downgrade(revision="base")
+        tables, _ = public_tables(url)
+        assert not tables & OUR_TABLES
+
+        upgrade()
+        tables, indexes = public_tables(url)
+        assert tables >= OUR_TABLES | {"alembic_version"}
+        assert {"ix_posts_open_kind_location", "ix_posts_open_created_at"} <= indexes
+        ready = migration_app.test_client().get("/readyz").get_json()
+        assert ready["checks"]["migrations"] is True
+
+        downgrade(revision="base")
+        tables, _ = public_tables(url)
+        assert not tables & OUR_TABLES
+        ready = migration_app.test_client().get("/readyz").get_json(force=True)
+        assert ready["status"] == 503 and "migrations" in ready["detail"]
+
+
+def test_models_and_migrations_do_not_drift(app):
+    with app.app_context():
+        engine = create_engine(app.config["DATABASE_OWNER_URL"])
+        try:
+            with engine.connect() as connection:
+                context = MigrationContext.configure(connection, opts=context_options())
+                differences = compare_metadata(context, db.metadata)
+        finally:
+            engine.dispose()
+    assert differences == []
+
+
+def test_runtime_role_cannot_change_the_schema(db_session):
+    with pytest.raises(Exception, match="permission denied"):
+        db_session.execute(text("CREATE TABLE intruder (id int)"))
+    db_session.rollback()
+    with pytest.raises(Exception, match="must be owner"):
+        db_session.execute(text("DROP TABLE posts"))

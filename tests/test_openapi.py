@@ -1,0 +1,35 @@
+"""The OpenAPI document is valid and generated from the schemas; the docs page needs no CDN."""
+
+import re
+
+from openapi_spec_validator import validate
+
+
+def test_openapi_document_is_valid_openapi_3(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.get_json()
+    validate(document)
+    assert document["openapi"].startswith("3.")
+
+
+def test_openapi_document_describes_routes_and_problem_errors(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert {"/api/v1/medicines", "/healthz", "/readyz"} <= set(document["paths"])
+    medicine = document["components"]["schemas"]["Medicine"]
+    assert {"code", "name", "units", "postable"} <= set(medicine["properties"])
+    error = document["components"]["responses"]["UNPROCESSABLE_ENTITY"]
+    assert set(error["content"]) == {"application/problem+json"}
+    assert "/api/v1/_probe/echo" not in document["paths"]
+
+
+def test_docs_page_loads_only_assets_served_here(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources
+    for source in sources:
+        assert not re.match(r"^(https?:)?//", source), f"{source} would reach outside the machine"
+        with client.get(source) as asset:
+            assert asset.status_code == 200

@@ -1,0 +1,86 @@
+"""One JSON log line per request, with a request id, and never personal data."""
+
+import uuid
+
+import pytest
+
+from moderation.masking import redact_personal_data
+
+PHONE = "13912345678"
+ID_NUMBER = "11010519491231002X"
+COORDINATES = ("113.93012", "22.54311")
+
+
+def request_lines(records):
+    return [line for line in records() if line["logger"] == "medshare.request"]
+
+
+def test_each_request_logs_one_line_with_id_method_route_status_and_duration(client, log_records):
+    response = client.get("/api/v1/medicines?include_unpostable=true")
+    [line] = request_lines(log_records)
+    assert line["request_id"] == response.headers["X-Request-ID"]
+    uuid.UUID(line["request_id"])
+    assert line["method"] == "GET"
+    assert line["route"] == "/api/v1/medicines"
+    assert line["status"] == 200
+    assert isinstance(line["duration_ms"], float)
+
+
+def test_a_callers_request_id_is_kept_and_returned(client, log_records):
+    response = client.get("/healthz", headers={"X-Request-ID": "mini-program.42"})
+    assert response.headers["X-Request-ID"] == "mini-program.42"
+    assert request_lines(log_records)[0]["request_id"] == "mini-program.42"
+
+
+@pytest.mark.parametrize("offered", [f"phone {PHONE}", "x" * 129, '{"forged": true}', ""])
+def test_a_request_id_that_could_smuggle_data_is_replaced(client, log_records, offered):
+    response = client.get("/healthz", headers={"X-Request-ID": offered})
+    returned = response.headers["X-Request-ID"]
+    assert returned != offered
+    uuid.UUID(returned)
+    assert request_lines(log_records)[0]["request_id"] == returned
+
+
+def test_paths_and_queries_with_personal_data_are_not_logged(client, log_records):
+    client.get(f"/api/v1/users/{PHONE}?lng={COORDINATES[0]}&lat={COORDINATES[1]}&id={ID_NUMBER}")
+    client.get(f"/api/v1/medicines?phone={PHONE}&lng={COORDINATES[0]}")
+    logged = str(log_records())
+    for secret in (PHONE, ID_NUMBER, *COORDINATES):
+        assert secret not in logged
+    assert [line["route"] for line in request_lines(log_records)] == [
+        "<unmatched>",
+        "/api/v1/medicines",
+    ]
+
+
+def test_unexpected_errors_are_logged_without_personal_data(client, log_records):
+    client.get("/api/v1/_probe/crash")
+    records = log_records()
+    errors = [line for line in records if line["level"] == "error"]
+    assert errors and "RuntimeError" in errors[0]["exception"]
+    for secret in (PHONE, *COORDINATES):
+        assert secret not in str(records)
+
+
+def test_database_errors_do_not_echo_bound_parameters(client, log_records):
+    client.get("/api/v1/_probe/database-error")
+    records = log_records()
+    assert any("DataError" in line.get("exception", "") for line in records)
+    assert PHONE not in str(records)
+
+
+def test_redaction_catches_the_forms_people_write_numbers_in():
+    text = (
+        "call 139 1234 5678 or +86-139-1234-5678 or 8613912345678, id 11010519491231002x, "
+        "old id 110105491231002, at 22.543110 113.930120"
+    )
+    redacted = redact_personal_data(text)
+    assert redacted == (
+        "call [phone] or [phone] or [phone], id [id-number], "
+        "old id [id-number], at [coordinate] [coordinate]"
+    )
+
+
+def test_redaction_leaves_ordinary_numbers_alone():
+    text = "ibuprofen 4 tablets, 2 tests, order 20221208, 0.5 g, 36.8 degrees"
+    assert redact_personal_data(text) == text
