@@ -13,8 +13,13 @@ WORKERS ?= 4
 
 DB_OWNER_PASSWORD := $(or $(MEDSHARE_DB_OWNER_PASSWORD),medshare_owner)
 DB_APP_PASSWORD := $(or $(MEDSHARE_DB_APP_PASSWORD),medshare_app)
-export DATABASE_URL ?= postgresql+psycopg2://medshare_app:$(DB_APP_PASSWORD)@127.0.0.1:5432/medshare
-export DATABASE_OWNER_URL ?= postgresql+psycopg2://medshare_owner:$(DB_OWNER_PASSWORD)@127.0.0.1:5432/medshare
+APP_URL := postgresql+psycopg2://medshare_app:$(DB_APP_PASSWORD)@127.0.0.1:5432
+OWNER_URL := postgresql+psycopg2://medshare_owner:$(DB_OWNER_PASSWORD)@127.0.0.1:5432
+export DATABASE_URL ?= $(APP_URL)/medshare
+export DATABASE_OWNER_URL ?= $(OWNER_URL)/medshare
+export TEST_DATABASE_URL ?= $(APP_URL)/medshare_test
+export TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/medshare_test
+export MIGRATION_TEST_DATABASE_URL ?= $(OWNER_URL)/medshare_test_migrations
 FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: run test lint format bench database test-databases clean

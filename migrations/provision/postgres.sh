@@ -11,9 +11,9 @@ set -euo pipefail
 
 PG_HOST=127.0.0.1
 PG_PORT=5432
-OWNER_ROLE=${MEDSHARE_DB_OWNER:-medshare_owner}
+OWNER_ROLE=medshare_owner
 OWNER_PASSWORD=${MEDSHARE_DB_OWNER_PASSWORD:-medshare_owner}
-APP_ROLE=${MEDSHARE_DB_APP:-medshare_app}
+APP_ROLE=medshare_app
 APP_PASSWORD=${MEDSHARE_DB_APP_PASSWORD:-medshare_app}
 HERE=$(cd "$(dirname "$0")" && pwd)
 apt_updated=""
