@@ -22,7 +22,7 @@ export TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/medshare_test
 export MIGRATION_TEST_DATABASE_URL ?= $(OWNER_URL)/medshare_test_migrations
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format bench database test-databases clean
+.PHONY: run test lint format database test-databases clean
 
 $(VENV)/.installed: pyproject.toml
 	@python3 -m venv $(VENV) 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && python3 -m venv $(VENV); }

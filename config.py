@@ -43,6 +43,14 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+    # Swagger UI would otherwise ask validator.swagger.io to check the document from the browser.
+    OPENAPI_SWAGGER_UI_CONFIG: ClassVar[dict] = {"validatorUrl": None}
+    API_SPEC_OPTIONS: ClassVar[dict] = {
+        "info": {
+            "description": "MedShare: neighbours share surplus non-prescription medicine for free. "
+            "Errors are application/problem+json (RFC 9457); send Accept-Language: en for English."
+        }
+    }
 
 
 class DevelopmentConfig(Config):

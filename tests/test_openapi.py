@@ -29,6 +29,9 @@ def test_docs_page_loads_only_assets_served_here(client):
     html = page.get_data(as_text=True)
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sources
+    assert '"validatorUrl": null' in html, (
+        "Swagger UI must not send the document to an outside validator"
+    )
     for source in sources:
         assert not re.match(r"^(https?:)?//", source), f"{source} would reach outside the machine"
         with client.get(source) as asset:
