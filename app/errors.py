@@ -8,6 +8,7 @@ import json as std_json
 import logging
 
 from flask import Flask, current_app, g, json, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -146,7 +147,11 @@ def _handle_http_exception(error: HTTPException):
 
 
 def _handle_unexpected(error: BaseException):
-    db.session.rollback()
     if not isinstance(error, InternalServerError):
         log.error("unhandled error", exc_info=error)
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        # The connection itself may be what failed; the answer must still be a problem.
+        log.exception("rollback after an unhandled error failed")
     return problem_response("internal_error")

@@ -1,5 +1,7 @@
 """Checks on a request's body that run before any view reads it."""
 
+import io
+
 from flask import Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
@@ -13,11 +15,23 @@ def init_app(app: Flask) -> None:
 
 
 def _refuse_oversized_body() -> None:
-    # A declared length over the limit is refused before a byte is read. A chunked body has no
-    # declared length; Werkzeug's limited stream stops it at the limit while it is being read.
     limit = request.max_content_length
-    if limit is not None and (request.content_length or 0) > limit:
-        raise RequestEntityTooLarge()
+    if limit is None:
+        return
+    declared = request.content_length
+    if declared is not None:
+        # Refused before a byte is read.
+        if declared > limit:
+            raise RequestEntityTooLarge()
+        return
+    if "wsgi.input_terminated" in request.environ:
+        # A chunked body declares no length. Werkzeug would silently cut it at the limit, so read
+        # at most one byte past the limit here and refuse it whole instead of parsing half of it.
+        raw = request.environ["wsgi.input"].read(limit + 1)
+        if len(raw) > limit:
+            raise RequestEntityTooLarge()
+        request.environ["wsgi.input"] = io.BytesIO(raw)
+        request.environ["CONTENT_LENGTH"] = str(len(raw))
 
 
 def _refuse_non_json_api_body() -> None:

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from werkzeug.test import EnvironBuilder
 
 PROBLEM = "application/problem+json"
 EN = {"Accept-Language": "en"}
@@ -18,6 +19,11 @@ def assert_problem(response, status, code):
     assert body["title"] and body["detail"]
     assert body["request_id"] == response.headers["X-Request-ID"]
     return body
+
+
+def send_raw(app, environ):
+    """Call the app with this exact environ, as a WSGI server would; the test client rebuilds it."""
+    return app.response_class.from_app(app, environ, buffered=True)
 
 
 def has_chinese(text):
@@ -187,3 +193,34 @@ def test_domain_errors_use_the_same_shape(client):
 def test_database_error_answers_500_and_the_next_request_still_works(client):
     assert_problem(client.get("/api/v1/_probe/database-error"), 500, "internal_error")
     assert client.get("/api/v1/medicines").status_code == 200
+
+
+def test_chunked_body_over_the_limit_is_cut_off_at_the_limit(app, client):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    body = io.BytesIO(b'{"name": "' + b"x" * (limit * 4) + b'"}')
+    environ = EnvironBuilder(
+        path="/api/v1/_probe/echo",
+        method="POST",
+        input_stream=body,
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+    ).get_environ()
+    # As a WSGI server passes a chunked body: no declared length, the stream ends with the body.
+    del environ["CONTENT_LENGTH"]
+    environ["wsgi.input_terminated"] = True
+    assert_problem(send_raw(app, environ), 413, "body_too_large")
+    assert body.tell() <= limit + 1, "no more than the limit was read"
+
+
+def test_chunked_body_within_the_limit_is_read_whole(app, client):
+    environ = EnvironBuilder(
+        path="/api/v1/_probe/echo",
+        method="POST",
+        input_stream=io.BytesIO(b'{"name": "ibuprofen"}'),
+        content_type="application/json",
+    ).get_environ()
+    del environ["CONTENT_LENGTH"]
+    environ["wsgi.input_terminated"] = True
+    response = send_raw(app, environ)
+    assert response.status_code == 201
+    assert response.get_json() == {"name": "ibuprofen", "items": []}

@@ -1,9 +1,10 @@
 """One JSON log line per request, with a request id, and never personal data."""
 
-import uuid
+import re
 
 import pytest
 
+from app.request_log import new_request_id
 from moderation.masking import redact_personal_data
 
 PHONE = "13912345678"
@@ -19,7 +20,7 @@ def test_each_request_logs_one_line_with_id_method_route_status_and_duration(cli
     response = client.get("/api/v1/medicines?include_unpostable=true")
     [line] = request_lines(log_records)
     assert line["request_id"] == response.headers["X-Request-ID"]
-    uuid.UUID(line["request_id"])
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", line["request_id"])
     assert line["method"] == "GET"
     assert line["route"] == "/api/v1/medicines"
     assert line["status"] == 200
@@ -32,12 +33,14 @@ def test_a_callers_request_id_is_kept_and_returned(client, log_records):
     assert request_lines(log_records)[0]["request_id"] == "mini-program.42"
 
 
-@pytest.mark.parametrize("offered", [f"phone {PHONE}", "x" * 129, '{"forged": true}', ""])
+@pytest.mark.parametrize(
+    "offered", [f"phone {PHONE}", PHONE, f"req-{ID_NUMBER}", "x" * 129, '{"forged": true}', ""]
+)
 def test_a_request_id_that_could_smuggle_data_is_replaced(client, log_records, offered):
     response = client.get("/healthz", headers={"X-Request-ID": offered})
     returned = response.headers["X-Request-ID"]
     assert returned != offered
-    uuid.UUID(returned)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", returned)
     assert request_lines(log_records)[0]["request_id"] == returned
 
 
@@ -67,6 +70,12 @@ def test_database_errors_do_not_echo_bound_parameters(client, log_records):
     records = log_records()
     assert any("DataError" in line.get("exception", "") for line in records)
     assert PHONE not in str(records)
+
+
+def test_generated_request_ids_never_look_like_phone_numbers():
+    ids = [new_request_id() for _ in range(5000)]
+    assert len(set(ids)) == len(ids)
+    assert all(redact_personal_data(request_id) == request_id for request_id in ids)
 
 
 def test_redaction_catches_the_forms_people_write_numbers_in():
