@@ -24,8 +24,13 @@ FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: run test lint format database test-databases clean
 
+# A minimal Debian has no python3, and Debian's python3 has no venv module until python3-venv.
 $(VENV)/.installed: pyproject.toml
-	@python3 -m venv $(VENV) 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && python3 -m venv $(VENV); }
+	@if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then \
+		echo "installing python3 and python3-venv"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null; \
+	fi
+	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
