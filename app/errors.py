@@ -53,14 +53,6 @@ class DomainError(Exception):
         self.params = params
 
 
-class MalformedJSON(DomainError):
-    code = "malformed_json"
-
-
-class ValidationFailed(DomainError):
-    code = "validation_failed"
-
-
 class ServiceNotReady(DomainError):
     code = "service_unavailable"
 
@@ -127,7 +119,9 @@ def _handle_http_exception(error: HTTPException):
     if isinstance(getattr(error, "exc", None), std_json.JSONDecodeError | UnicodeDecodeError):
         # webargs could not decode the body it was asked to parse.
         return problem_response("malformed_json")
-    code = HTTP_STATUS_CODES.get(error.code, "bad_request")
+    code = HTTP_STATUS_CODES.get(
+        error.code, "bad_request" if error.code < 500 else "internal_error"
+    )
     headers = {name: value for name, value in error.get_headers() if name in FORWARDED_HEADERS}
     errors = None
     if "messages" in data:

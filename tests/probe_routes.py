@@ -7,7 +7,7 @@ walk every status through the one error handler the real routes use.
 import marshmallow as ma
 from flask_smorest import Blueprint
 from sqlalchemy import text
-from werkzeug.exceptions import Conflict, Forbidden, TooManyRequests, Unauthorized
+from werkzeug import exceptions as http
 
 from app.errors import DomainError
 from app.extensions import db
@@ -37,7 +37,7 @@ def echo(body):
 
 @bp.get("/raise/<int:status>")
 def raise_status(status):
-    raise {401: Unauthorized, 403: Forbidden, 409: Conflict, 429: TooManyRequests}[status]()
+    raise http.default_exceptions[status]()
 
 
 @bp.get("/domain-conflict")

@@ -224,3 +224,9 @@ def test_chunked_body_within_the_limit_is_read_whole(app, client):
     response = send_raw(app, environ)
     assert response.status_code == 201
     assert response.get_json() == {"name": "ibuprofen", "items": []}
+
+
+def test_statuses_without_a_problem_code_of_their_own_still_answer_problem_json(client):
+    body = assert_problem(client.get("/api/v1/_probe/raise/406"), 406, "bad_request")
+    assert body["status"] == 406
+    assert_problem(client.get("/api/v1/_probe/raise/501"), 501, "internal_error")
