@@ -5,6 +5,11 @@ from typing import ClassVar
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - a known default that production refuses
 DEFAULT_ID_NUMBER_KEY = "dev-only-id-number-key"
+# Local development roles, whose passwords are their names; production must name its own URLs.
+DEFAULT_DATABASE_URL = "postgresql+psycopg2://medshare_app:medshare_app@127.0.0.1:5432/medshare"
+DEFAULT_DATABASE_OWNER_URL = (
+    "postgresql+psycopg2://medshare_owner:medshare_owner@127.0.0.1:5432/medshare"
+)
 
 
 def _env_int(name: str, default: int) -> int:
@@ -17,14 +22,9 @@ class Config:
     # Keyed hash for identity numbers: they are only ever stored as HMAC-SHA256 under this key.
     ID_NUMBER_HMAC_KEY = os.environ.get("ID_NUMBER_HMAC_KEY", DEFAULT_ID_NUMBER_KEY)
 
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", "postgresql+psycopg2://medshare_app:medshare_app@127.0.0.1:5432/medshare"
-    )
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     # The owner role runs migrations; the runtime role above cannot create or drop anything.
-    DATABASE_OWNER_URL = os.environ.get(
-        "DATABASE_OWNER_URL",
-        "postgresql+psycopg2://medshare_owner:medshare_owner@127.0.0.1:5432/medshare",
-    )
+    DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", DEFAULT_DATABASE_OWNER_URL)
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {
         # Bound parameters carry phone numbers and coordinates; keep them out of error messages.
         "hide_parameters": True,

@@ -1,12 +1,22 @@
 """Refuses to start production with settings that are only fit for a laptop."""
 
-from config import DEFAULT_ID_NUMBER_KEY, DEFAULT_SECRET_KEY
+from config import (
+    DEFAULT_DATABASE_OWNER_URL,
+    DEFAULT_DATABASE_URL,
+    DEFAULT_ID_NUMBER_KEY,
+    DEFAULT_SECRET_KEY,
+)
 
 SECRETS_WITH_DEFAULTS = {
     "SECRET_KEY": DEFAULT_SECRET_KEY,
     "ID_NUMBER_HMAC_KEY": DEFAULT_ID_NUMBER_KEY,
 }
 MINIMUM_SECRET_LENGTH = 32
+# Setting name -> the environment variable that sets it, for the development database URLs.
+DATABASE_URLS_WITH_DEFAULTS = {
+    "SQLALCHEMY_DATABASE_URI": ("DATABASE_URL", DEFAULT_DATABASE_URL),
+    "DATABASE_OWNER_URL": ("DATABASE_OWNER_URL", DEFAULT_DATABASE_OWNER_URL),
+}
 
 
 class UnsafeSettings(RuntimeError):
@@ -14,10 +24,10 @@ class UnsafeSettings(RuntimeError):
 
 
 def refuse_unsafe_settings(config) -> None:
-    """Stop a production start whose secrets are missing, default or short.
+    """Stop a production start whose secrets or database URLs are missing or development defaults.
 
     Raises:
-        UnsafeSettings: naming every setting that must be changed.
+        UnsafeSettings: naming every environment variable that must be set.
     """
     if config["ENV_NAME"] != "production":
         return
@@ -28,8 +38,13 @@ def refuse_unsafe_settings(config) -> None:
         or config[name] == default
         or len(config[name]) < MINIMUM_SECRET_LENGTH
     ]
+    problems += [
+        variable
+        for setting, (variable, default) in DATABASE_URLS_WITH_DEFAULTS.items()
+        if not config.get(setting) or config[setting] == default
+    ]
     if problems:
         raise UnsafeSettings(
-            "production needs its own secrets of at least "
-            f"{MINIMUM_SECRET_LENGTH} characters: set {', '.join(problems)}"
+            f"production needs its own secrets (at least {MINIMUM_SECRET_LENGTH} characters) "
+            f"and database URLs: set {', '.join(problems)}"
         )
