@@ -10,6 +10,9 @@ from app import create_app
 from app.extensions import db
 from app.migration_options import context_options
 
+ROLE_POWERS = (
+    "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user"
+)
 OUR_TABLES = {"catalog_editions", "medicines", "users", "posts", "post_items"}
 
 
@@ -73,3 +76,27 @@ def test_runtime_role_cannot_change_the_schema(db_session):
     db_session.rollback()
     with pytest.raises(Exception, match="must be owner"):
         db_session.execute(text("DROP TABLE posts"))
+
+
+def test_neither_role_is_a_superuser_or_can_create_roles_or_databases(app, db_session):
+    owner = create_engine(app.config["DATABASE_OWNER_URL"])
+    try:
+        with owner.connect() as connection:
+            owner_row = connection.execute(text(ROLE_POWERS)).one()
+    finally:
+        owner.dispose()
+    runtime_row = db_session.execute(text(ROLE_POWERS)).one()
+    assert owner_row == runtime_row == (False, False, False)
+
+
+def test_runtime_role_reads_and_writes_rows_of_every_table(db_session):
+    for table in sorted(OUR_TABLES):
+        allowed = db_session.execute(
+            text(
+                "SELECT has_table_privilege(current_user, :table,"
+                " 'SELECT, INSERT, UPDATE, DELETE'),"
+                " has_table_privilege(current_user, :table, 'TRUNCATE')"
+            ),
+            {"table": table},
+        ).one()
+        assert allowed == (True, False), table
