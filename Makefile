@@ -49,7 +49,7 @@ run: database
 	@echo "  Medicines:    http://$(HOST):$(PORT)/api/v1/medicines"
 	@echo "  Readiness:    http://$(HOST):$(PORT)/readyz"
 	@echo
-	exec $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --log-level warning wsgi:app
+	exec $(BIN)/gunicorn --config python:app.gunicorn_conf --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app
 
 test-databases:
 	$(PROVISION) medshare_test medshare_test_migrations

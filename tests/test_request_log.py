@@ -1,9 +1,12 @@
 """One JSON log line per request, with a request id, and never personal data."""
 
+import json
+import logging.config
 import re
 
 import pytest
 
+from app import gunicorn_conf
 from app.request_log import new_request_id
 from moderation.masking import redact_personal_data
 
@@ -93,3 +96,23 @@ def test_redaction_catches_the_forms_people_write_numbers_in():
 def test_redaction_leaves_ordinary_numbers_alone():
     text = "ibuprofen 4 tablets, 2 tests, order 20221208, 0.5 g, 36.8 degrees"
     assert redact_personal_data(text) == text
+
+
+def test_gunicorns_own_log_lines_are_json_and_redacted(capsys):
+    root = logging.getLogger()
+    saved_root = (root.handlers[:], root.level)
+    gunicorn_logger = logging.getLogger("gunicorn.error")
+    try:
+        logging.config.dictConfig(gunicorn_conf.logconfig_dict)
+        gunicorn_logger.error(
+            "Error handling request /api/v1/x?phone=%s&lng=%s", PHONE, COORDINATES[0]
+        )
+        [line] = capsys.readouterr().err.splitlines()
+    finally:
+        gunicorn_logger.handlers.clear()
+        root.handlers[:], root.level = saved_root
+    entry = json.loads(line)
+    assert entry["logger"] == "gunicorn.error"
+    assert PHONE not in line and COORDINATES[0] not in line
+    assert "[phone]" in entry["message"]
+    assert gunicorn_conf.accesslog is None

@@ -1,0 +1,26 @@
+"""gunicorn settings (`gunicorn -c python:app.gunicorn_conf`): its log lines as the app's JSON.
+
+gunicorn's error log names the request line, query string included, when a request fails outside
+Flask; routed through JsonFormatter it is redacted like every other log line.
+"""
+
+loglevel = "warning"
+# No access log: app.request_log writes one line per request, with the route and not the path.
+accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "app.request_log.JsonFormatter"}},
+    "handlers": {
+        "json_stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    # gunicorn merges this over its defaults key by key, so root must name a handler defined here.
+    "root": {"handlers": ["json_stderr"], "level": "WARNING"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["json_stderr"], "level": "INFO", "propagate": False},
+    },
+}
