@@ -44,6 +44,21 @@ def prohibited_reason(entry: dict) -> str | None:
     return None
 
 
+class UnknownCatalogName(ValueError):
+    """An edition file names a unit or symptom group that rules.yaml does not define."""
+
+
+def _check_names_known(entry: dict) -> None:
+    rules = catalog_rules()
+    unknown = [unit for unit in entry["units"] if unit not in rules["units"]]
+    if entry["group"] not in rules["symptom_groups"]:
+        unknown.append(entry["group"])
+    if unknown:
+        raise UnknownCatalogName(
+            f"{entry['code']}: not defined in rules.yaml: {', '.join(unknown)}"
+        )
+
+
 @dataclass(frozen=True)
 class LoadReport:
     edition_code: str
@@ -73,14 +88,12 @@ def load_edition(path: str = DEFAULT_EDITION_PATH) -> LoadReport:
     existing = {medicine.code: medicine for medicine in edition.medicines}
     added = 0
     for entry in data["medicines"]:
+        _check_names_known(entry)
         reason = prohibited_reason(entry)
+        postable = reason is None and entry["otc_class"] in POSTABLE_OTC_CLASSES
         medicine = existing.get(entry["code"])
         if medicine is None:
-            medicine = Medicine(
-                edition=edition,
-                code=entry["code"],
-                enabled=reason is None and entry["otc_class"] in POSTABLE_OTC_CLASSES,
-            )
+            medicine = Medicine(edition=edition, code=entry["code"], enabled=postable)
             db.session.add(medicine)
             added += 1
         medicine.name_zh = entry["name_zh"]
@@ -90,7 +103,7 @@ def load_edition(path: str = DEFAULT_EDITION_PATH) -> LoadReport:
         medicine.otc_class = entry["otc_class"]
         medicine.prohibited_reason = reason
         medicine.unit_caps = entry["units"]
-        if reason is not None or entry["otc_class"] not in POSTABLE_OTC_CLASSES:
+        if not postable:
             medicine.enabled = False
 
     db.session.execute(

@@ -5,7 +5,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalog.models import Medicine
-from app.catalog.service import current_medicines, load_edition, prohibited_reason
+from app.catalog.service import (
+    UnknownCatalogName,
+    current_medicines,
+    load_edition,
+    prohibited_reason,
+)
 
 
 def medicine(session, code) -> Medicine:
@@ -85,3 +90,23 @@ def test_api_can_show_unpostable_entries_with_the_reason(client, catalog):
     pholcodine = next(entry for entry in body if entry["code"] == "pholcodine")
     assert pholcodine["postable"] is False
     assert pholcodine["prohibited_reason"] == "属于麻醉药品"
+
+
+def test_an_edition_naming_an_undefined_unit_is_refused_whole(catalog, tmp_path):
+    edition = tmp_path / "edition.yaml"
+    edition.write_text(
+        """
+edition: {code: test-edition, title_zh: 测试, title_en: Test, published_on: 2023-01-01}
+medicines:
+  - {code: ibuprofen, name_zh: 布洛芬, name_en: Ibuprofen, group: fever, category: chemical,
+     otc_class: otc_a, ingredients: [ibuprofen], form: oral, units: {tablet: 20}}
+  - {code: aspirin, name_zh: 阿司匹林, name_en: Aspirin, group: fever, category: chemical,
+     otc_class: otc_a, ingredients: [aspirin], form: oral, units: {crate: 2}}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(UnknownCatalogName, match=r"aspirin.*crate"):
+        load_edition(str(edition))
+    catalog.rollback()
+    assert "ibuprofen" in {m.code for m in current_medicines()}
+    assert all(m.edition.code != "test-edition" for m in current_medicines(include_unpostable=True))
