@@ -44,8 +44,16 @@ class MedicineSchema(ma.Schema):
     )
     units = ma.fields.Function(
         lambda medicine: [
-            {"code": code, "label": _localized("units", code), "max_per_post": cap}
-            for code, cap in medicine.unit_caps.items()
+            {
+                "code": code,
+                "label": _localized("units", code),
+                "max_per_post": medicine.unit_caps[code],
+            }
+            for code in catalog_rules()["units"]
+            if code in medicine.unit_caps
         ],
-        metadata={"description": "Units this medicine may be posted in, with the cap per post"},
+        metadata={
+            "description": "Units this medicine may be posted in, with the cap per post, "
+            "smallest unit first (JSONB keeps no order, so rules.yaml's order is used)"
+        },
     )

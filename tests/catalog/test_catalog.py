@@ -74,7 +74,8 @@ def test_api_lists_postable_medicines_with_units_and_caps(client, catalog):
     ibuprofen = by_code["ibuprofen"]
     assert ibuprofen["name"] == "布洛芬"
     assert ibuprofen["symptom_group_label"] == "发热"
-    assert {"code": "tablet", "label": "片", "max_per_post": 20} in ibuprofen["units"]
+    assert ibuprofen["units"][0] == {"code": "tablet", "label": "片", "max_per_post": 20}
+    assert [unit["code"] for unit in ibuprofen["units"]] == ["tablet", "capsule", "bottle", "box"]
     assert by_code["antigen-test"]["otc_class"] == "test_kit"
 
 
