@@ -3,8 +3,6 @@
 import math
 from dataclasses import dataclass
 
-from shapely.geometry import Point
-
 WGS84_SRID = 4326
 # Mean Earth radius (IUGG), good to a few metres over the distances neighbours travel.
 EARTH_RADIUS_M = 6_371_008.8
@@ -26,9 +24,6 @@ class LonLat:
             raise InvalidCoordinates(f"longitude out of range: {self.lon}")
         if not (math.isfinite(self.lat) and -90.0 <= self.lat <= 90.0):
             raise InvalidCoordinates(f"latitude out of range: {self.lat}")
-
-    def to_shape(self) -> Point:
-        return Point(self.lon, self.lat)
 
     def to_ewkt(self) -> str:
         """Extended WKT with the SRID, the form GeoAlchemy2 binds into PostGIS."""

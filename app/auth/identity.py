@@ -1,4 +1,4 @@
-"""Resident identity numbers: checked, then kept only as a keyed hash."""
+"""Resident identity numbers: their check character, and the keyed hash that is all we keep."""
 
 import hashlib
 import hmac
@@ -14,17 +14,6 @@ def check_character(first_17_digits: str) -> str:
         int(digit) * weight for digit, weight in zip(first_17_digits, CHECK_WEIGHTS, strict=True)
     )
     return CHECK_CHARACTERS[total % 11]
-
-
-def is_valid_id_number(id_number: str) -> bool:
-    """Whether an 18-character identity number is well formed and its check character matches."""
-    candidate = id_number.strip().upper()
-    return (
-        len(candidate) == 18
-        and candidate[:17].isdigit()
-        and candidate[17] in "0123456789X"
-        and check_character(candidate[:17]) == candidate[17]
-    )
 
 
 def id_number_digest(id_number: str, key: str) -> bytes:
