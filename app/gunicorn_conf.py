@@ -4,7 +4,6 @@ gunicorn's error log names the request line, query string included, when a reque
 Flask; routed through JsonFormatter it is redacted like every other log line.
 """
 
-loglevel = "warning"
 # No access log: app.request_log writes one line per request, with the route and not the path.
 accesslog = None
 logconfig_dict = {

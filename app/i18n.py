@@ -7,7 +7,6 @@ import re
 import yaml
 from flask import current_app, has_request_context, request
 
-SUPPORTED_LOCALES = ("zh", "en")
 # Accept-Language tags we recognise, mapped onto the locales we have strings for.
 ACCEPTED_TAGS = {
     "zh": "zh",

@@ -26,6 +26,21 @@ def send_raw(app, environ):
     return app.response_class.from_app(app, environ, buffered=True)
 
 
+def chunked_echo_environ(body):
+    """A JSON POST to the echo probe as a WSGI server passes a chunked body: no declared length,
+    and a stream that ends where the body does."""
+    environ = EnvironBuilder(
+        path="/api/v1/_probe/echo",
+        method="POST",
+        input_stream=body,
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+    ).get_environ()
+    del environ["CONTENT_LENGTH"]
+    environ["wsgi.input_terminated"] = True
+    return environ
+
+
 def has_chinese(text):
     return any("\u4e00" <= character <= "\u9fff" for character in text)
 
@@ -198,30 +213,12 @@ def test_database_error_answers_500_and_the_next_request_still_works(client):
 def test_chunked_body_over_the_limit_is_cut_off_at_the_limit(app, client):
     limit = app.config["MAX_CONTENT_LENGTH"]
     body = io.BytesIO(b'{"name": "' + b"x" * (limit * 4) + b'"}')
-    environ = EnvironBuilder(
-        path="/api/v1/_probe/echo",
-        method="POST",
-        input_stream=body,
-        content_type="application/json",
-        headers={"Transfer-Encoding": "chunked"},
-    ).get_environ()
-    # As a WSGI server passes a chunked body: no declared length, the stream ends with the body.
-    del environ["CONTENT_LENGTH"]
-    environ["wsgi.input_terminated"] = True
-    assert_problem(send_raw(app, environ), 413, "body_too_large")
+    assert_problem(send_raw(app, chunked_echo_environ(body)), 413, "body_too_large")
     assert body.tell() <= limit + 1, "no more than the limit was read"
 
 
 def test_chunked_body_within_the_limit_is_read_whole(app, client):
-    environ = EnvironBuilder(
-        path="/api/v1/_probe/echo",
-        method="POST",
-        input_stream=io.BytesIO(b'{"name": "ibuprofen"}'),
-        content_type="application/json",
-    ).get_environ()
-    del environ["CONTENT_LENGTH"]
-    environ["wsgi.input_terminated"] = True
-    response = send_raw(app, environ)
+    response = send_raw(app, chunked_echo_environ(io.BytesIO(b'{"name": "ibuprofen"}')))
     assert response.status_code == 201
     assert response.get_json() == {"name": "ibuprofen", "items": []}
 
