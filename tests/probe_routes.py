@@ -40,6 +40,11 @@ def raise_status(status):
     raise http.default_exceptions[status]()
 
 
+@bp.get("/rate-limited")
+def rate_limited():
+    raise http.TooManyRequests(retry_after=30)
+
+
 @bp.get("/domain-conflict")
 def domain_conflict():
     raise PhoneInUse()

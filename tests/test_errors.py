@@ -194,6 +194,12 @@ def test_method_not_allowed_tells_which_methods_are(client):
     assert "GET" in response.headers["Allow"]
 
 
+def test_too_many_requests_tells_when_to_come_back(client):
+    response = client.get("/api/v1/_probe/rate-limited")
+    assert_problem(response, 429, "too_many_requests")
+    assert response.headers["Retry-After"] == "30"
+
+
 def test_non_json_body_on_unknown_route_is_a_404_not_a_415(client):
     response = client.post(
         "/api/v1/nowhere", data="a=b", content_type="application/x-www-form-urlencoded"
