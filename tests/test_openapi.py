@@ -20,6 +20,10 @@ def test_openapi_document_describes_routes_and_problem_errors(client):
     assert {"code", "name", "units", "postable"} <= set(medicine["properties"])
     error = document["components"]["responses"]["UNPROCESSABLE_ENTITY"]
     assert set(error["content"]) == {"application/problem+json"}
+    not_ready = document["paths"]["/readyz"]["get"]["responses"]["503"]
+    assert not_ready == {"$ref": "#/components/responses/SERVICE_UNAVAILABLE"}
+    unavailable = document["components"]["responses"]["SERVICE_UNAVAILABLE"]
+    assert set(unavailable["content"]) == {"application/problem+json"}
     assert "/api/v1/_probe/echo" not in document["paths"]
 
 

@@ -16,7 +16,9 @@ def healthz():
 
 @bp.get("/readyz")
 @bp.response(200, ReadinessSchema)
-@bp.alt_response(503, description="A check failed; the problem names which")
+@bp.alt_response(
+    503, response="SERVICE_UNAVAILABLE", description="A check failed; the problem names which"
+)
 def readyz():
     """The database answers, has PostGIS and is migrated to this code's head"""
     checks = service.readiness()
