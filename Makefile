@@ -17,9 +17,11 @@ APP_URL := postgresql+psycopg2://medshare_app:$(DB_APP_PASSWORD)@127.0.0.1:5432
 OWNER_URL := postgresql+psycopg2://medshare_owner:$(DB_OWNER_PASSWORD)@127.0.0.1:5432
 export DATABASE_URL ?= $(APP_URL)/medshare
 export DATABASE_OWNER_URL ?= $(OWNER_URL)/medshare
-export TEST_DATABASE_URL ?= $(APP_URL)/medshare_test
-export TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/medshare_test
-export MIGRATION_TEST_DATABASE_URL ?= $(OWNER_URL)/medshare_test_migrations
+TEST_DB ?= medshare_test
+MIGRATION_TEST_DB ?= medshare_test_migrations
+export TEST_DATABASE_URL ?= $(APP_URL)/$(TEST_DB)
+export TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(TEST_DB)
+export MIGRATION_TEST_DATABASE_URL ?= $(OWNER_URL)/$(MIGRATION_TEST_DB)
 FLASK := $(BIN)/flask --app wsgi
 
 .PHONY: run test lint format database test-databases clean
@@ -52,7 +54,7 @@ run: database
 	exec $(BIN)/gunicorn --config python:app.gunicorn_conf --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app
 
 test-databases:
-	$(PROVISION) medshare_test medshare_test_migrations
+	$(PROVISION) $(TEST_DB) $(MIGRATION_TEST_DB)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

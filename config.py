@@ -1,10 +1,12 @@
 """Settings, read from the environment only. Checks on them live in app.settings_check."""
 
 import os
+from datetime import timedelta
 from typing import ClassVar
 
-DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - a known default that production refuses
+DEFAULT_SECRET_KEY = "dev-only-not-secret-never-use-in-production"  # noqa: S105 - a known default that production refuses
 DEFAULT_ID_NUMBER_KEY = "dev-only-id-number-key"
+DEFAULT_LOOKUP_KEY = "dev-only-lookup-key"
 # Local development roles, whose passwords are their names; production must name its own URLs.
 DEFAULT_DATABASE_URL = "postgresql+psycopg2://medshare_app:medshare_app@127.0.0.1:5432/medshare"
 DEFAULT_DATABASE_OWNER_URL = (
@@ -16,11 +18,22 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     ENV_NAME = "development"
+    # The review page's session cookie: never readable by scripts, never sent by other sites' forms.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     # Keyed hash for identity numbers: they are only ever stored as HMAC-SHA256 under this key.
     ID_NUMBER_HMAC_KEY = os.environ.get("ID_NUMBER_HMAC_KEY", DEFAULT_ID_NUMBER_KEY)
+    # Keyed hash for what we look accounts up by (mobile numbers, WeChat openids), kept apart from
+    # the identity-number key so either can be rotated alone.
+    LOOKUP_HMAC_KEY = os.environ.get("LOOKUP_HMAC_KEY", DEFAULT_LOOKUP_KEY)
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     # The owner role runs migrations; the runtime role above cannot create or drop anything.
@@ -37,6 +50,40 @@ class Config:
     MAX_CONTENT_LENGTH = _env_int("MAX_BODY_BYTES", 64 * 1024)
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh")
+
+    # Sign-in tokens. Access tokens are short so a revoked session is never trusted for long even
+    # by a cache; every request still checks the session, so logout and bans act at once.
+    # None signs with SECRET_KEY; set it to rotate token signing on its own.
+    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY")
+    JWT_TOKEN_LOCATION = ("headers",)
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=_env_int("ACCESS_TOKEN_MINUTES", 15))
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=_env_int("REFRESH_TOKEN_DAYS", 30))
+
+    # Real-name levels ("phone" or "identity") that posting and revealing a contact need.
+    POSTING_VERIFICATION_LEVEL = os.environ.get("POSTING_VERIFICATION_LEVEL", "identity")
+    CONTACT_VERIFICATION_LEVEL = os.environ.get("CONTACT_VERIFICATION_LEVEL", "identity")
+
+    # WeChat mini program sign-in (jscode2session, getuserphonenumber, stable_token).
+    WECHAT_API_BASE_URL = os.environ.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")
+    WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
+    WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
+    WECHAT_TIMEOUT_SECONDS = _env_int("WECHAT_TIMEOUT_SECONDS", 5)
+
+    # Tencent Cloud credentials, for the SMS and identity providers that use it.
+    TENCENTCLOUD_SECRET_ID = os.environ.get("TENCENTCLOUD_SECRET_ID", "")
+    TENCENTCLOUD_SECRET_KEY = os.environ.get("TENCENTCLOUD_SECRET_KEY", "")
+    TENCENTCLOUD_REGION = os.environ.get("TENCENTCLOUD_REGION", "ap-guangzhou")
+
+    # H5 sign-in by SMS code. "log" writes the code to the log and is refused in production.
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
+    SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "sms.tencentcloudapi.com")
+    SMS_SDK_APP_ID = os.environ.get("SMS_SDK_APP_ID", "")
+    SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+    SMS_TEMPLATE_ID = os.environ.get("SMS_TEMPLATE_ID", "")
+
+    # Identity document checks. "checksum-only" checks the number's form alone, for development.
+    IDENTITY_PROVIDER = os.environ.get("IDENTITY_PROVIDER", "checksum-only")
+    IDENTITY_ENDPOINT = os.environ.get("IDENTITY_ENDPOINT", "faceid.tencentcloudapi.com")
 
     API_TITLE = "MedShare API"
     API_VERSION = "v1"
@@ -79,6 +126,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
 
 
 CONFIGS = {

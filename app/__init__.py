@@ -6,6 +6,8 @@ from flask import Flask
 
 # app.models is imported for its side effect: every table registered on db.metadata.
 from app import cli, errors, models, request_guards, request_log  # noqa: F401
+from app.auth import tokens
+from app.auth.routes import bp as auth_bp
 from app.catalog.routes import bp as catalog_bp
 from app.extensions import db, migrate
 from app.health.routes import bp as health_bp
@@ -32,11 +34,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     # flask-smorest keeps an app's spec on its Api object, so each app gets its own.
     api = ProblemApi(app)
+    tokens.init_app(app, api)
     request_guards.init_app(app)
     errors.init_app(app)
 
     api.register_blueprint(health_bp)
     api.register_blueprint(catalog_bp, url_prefix="/api/v1/medicines")
+    api.register_blueprint(auth_bp, url_prefix="/api/v1/auth")
 
     cli.init_app(app)
     return app

@@ -42,14 +42,22 @@ class DomainError(Exception):
 
     Args:
         errors: field name -> messages, for problems about particular fields.
+        headers: response headers the client needs (Retry-After, WWW-Authenticate).
         **params: values for the placeholders in the problem's detail text.
     """
 
     code = "bad_request"
+    headers: dict[str, str] | None = None
 
-    def __init__(self, errors: dict[str, list[str]] | None = None, **params):
+    def __init__(
+        self,
+        errors: dict[str, list[str]] | None = None,
+        headers: dict[str, str] | None = None,
+        **params,
+    ):
         super().__init__(self.code)
         self.errors = errors
+        self.headers = headers or self.headers
         self.params = params
 
 
@@ -109,7 +117,7 @@ def flatten_field_errors(messages, prefix: str = "") -> dict[str, list[str]]:
 
 
 def _handle_domain_error(error: DomainError):
-    return problem_response(error.code, errors=error.errors, **error.params)
+    return problem_response(error.code, errors=error.errors, headers=error.headers, **error.params)
 
 
 def _handle_http_exception(error: HTTPException):

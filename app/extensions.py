@@ -1,5 +1,6 @@
 """Extensions, created unbound here and bound in create_app."""
 
+from flask_jwt_extended import JWTManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -21,4 +22,5 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+jwt = JWTManager()
 # The OpenAPI Api is made per application in create_app: flask-smorest keeps each app's spec on it.

@@ -1,6 +1,11 @@
-"""Language negotiation and the catalogue of user-visible strings (app/messages.yaml)."""
+"""Language negotiation and the catalogue of user-visible strings.
+
+app/messages.yaml holds the shared strings; each area keeps its own beside its code
+(app/<area>/messages.yaml, moderation/messages.yaml), merged here into one catalogue.
+"""
 
 import functools
+import glob
 import os
 import re
 
@@ -17,13 +22,29 @@ ACCEPTED_TAGS = {
     "en-GB": "en",
 }
 LIST_SEPARATORS = {"zh": "、", "en": ", "}
-MESSAGES_PATH = os.path.join(os.path.dirname(__file__), "messages.yaml")
+APP_DIR = os.path.dirname(__file__)
+MESSAGE_FILES = (
+    os.path.join(APP_DIR, "messages.yaml"),
+    *sorted(glob.glob(os.path.join(APP_DIR, "*", "messages.yaml"))),
+    *glob.glob(os.path.join(os.path.dirname(APP_DIR), "moderation", "messages.yaml")),
+)
 
 
 @functools.cache
 def _messages() -> dict:
-    with open(MESSAGES_PATH, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    merged: dict = {}
+    for path in MESSAGE_FILES:
+        with open(path, encoding="utf-8") as handle:
+            for section, entries in (yaml.safe_load(handle) or {}).items():
+                if isinstance(entries, list):
+                    merged.setdefault(section, []).extend(entries)
+                    continue
+                known = merged.setdefault(section, {})
+                clashes = known.keys() & entries.keys()
+                if clashes:
+                    raise ValueError(f"{path} redefines {section}: {sorted(clashes)}")
+                known.update(entries)
+    return merged
 
 
 @functools.cache

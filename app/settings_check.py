@@ -4,12 +4,19 @@ from config import (
     DEFAULT_DATABASE_OWNER_URL,
     DEFAULT_DATABASE_URL,
     DEFAULT_ID_NUMBER_KEY,
+    DEFAULT_LOOKUP_KEY,
     DEFAULT_SECRET_KEY,
 )
 
 SECRETS_WITH_DEFAULTS = {
     "SECRET_KEY": DEFAULT_SECRET_KEY,
     "ID_NUMBER_HMAC_KEY": DEFAULT_ID_NUMBER_KEY,
+    "LOOKUP_HMAC_KEY": DEFAULT_LOOKUP_KEY,
+}
+# Providers that only pretend (write SMS codes to the log, check identity numbers by their form).
+DEVELOPMENT_ONLY_PROVIDERS = {
+    "SMS_PROVIDER": "log",
+    "IDENTITY_PROVIDER": "checksum-only",
 }
 MINIMUM_SECRET_LENGTH = 32
 # Setting name -> the environment variable that sets it, for the development database URLs.
@@ -43,8 +50,13 @@ def refuse_unsafe_settings(config) -> None:
         for setting, (variable, default) in DATABASE_URLS_WITH_DEFAULTS.items()
         if not config.get(setting) or config[setting] == default
     ]
+    problems += [
+        name
+        for name, development_only in DEVELOPMENT_ONLY_PROVIDERS.items()
+        if config.get(name) == development_only
+    ]
     if problems:
         raise UnsafeSettings(
-            f"production needs its own secrets (at least {MINIMUM_SECRET_LENGTH} characters) "
-            f"and database URLs: set {', '.join(problems)}"
+            f"production needs its own secrets (at least {MINIMUM_SECRET_LENGTH} characters), "
+            f"database URLs and real providers: set {', '.join(problems)}"
         )

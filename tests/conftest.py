@@ -5,10 +5,14 @@ import json
 import logging
 
 import pytest
+from flask.globals import app_ctx
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import create_app
+from app.auth.models import User
+from app.auth.tokens import start_session
 from app.catalog.service import load_edition
 from app.extensions import db
 from app.request_log import JsonFormatter
@@ -47,9 +51,46 @@ def db_session(app):
             connection.close()
 
 
+class FreshGlobalsClient(FlaskClient):
+    """Each request gets its own `g`, as it does when served.
+
+    A request reuses the app context the db_session fixture holds open (a fresh context would
+    tear the test's session down); without this, whatever one request cached on `g` would
+    leak into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        context = app_ctx._get_current_object()
+        held, context.g = context.g, self.application.app_ctx_globals_class()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            context.g = held
+
+
 @pytest.fixture
 def client(app, db_session):
+    app.test_client_class = FreshGlobalsClient
     return app.test_client()
+
+
+@pytest.fixture
+def sign_in(db_session):
+    """Make a user (or take one) and sign them in; returns (user, TokenPair)."""
+
+    def sign_in(user: User | None = None, client: str = "h5"):
+        user = user or User()
+        db_session.add(user)
+        db_session.flush()
+        pair = start_session(user, client)
+        db_session.commit()
+        return user, pair
+
+    return sign_in
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

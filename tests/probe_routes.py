@@ -5,10 +5,12 @@ walk every status through the one error handler the real routes use.
 """
 
 import marshmallow as ma
+from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import text
 from werkzeug import exceptions as http
 
+from app.auth.tokens import signed_in
 from app.errors import DomainError
 from app.extensions import db
 
@@ -59,3 +61,9 @@ def crash():
 @bp.get("/database-error")
 def database_error():
     db.session.execute(text("SELECT CAST(:phone AS integer)"), {"phone": "phone 13912345678"})
+
+
+@bp.get("/signed-in")
+@signed_in(bp)
+def whoami():
+    return {"user_id": current_user.id}

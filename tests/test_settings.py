@@ -1,33 +1,37 @@
-"""Production refuses to start on secrets that are missing, defaults, or too short."""
+"""Production refuses to start on secrets, databases or providers fit only for a laptop."""
 
 import pytest
 
 from app import create_app
 from app.settings_check import UnsafeSettings
-from config import DEFAULT_DATABASE_OWNER_URL, DEFAULT_DATABASE_URL
+from config import DEFAULT_DATABASE_OWNER_URL, DEFAULT_DATABASE_URL, DEFAULT_SECRET_KEY
 
 STRONG = "k" * 40
-PRODUCTION_DATABASES = {
+PRODUCTION_SETTINGS = {
+    "SECRET_KEY": STRONG,
+    "ID_NUMBER_HMAC_KEY": STRONG + "i",
+    "LOOKUP_HMAC_KEY": STRONG + "l",
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg2://app:s3cret@db.internal/medshare",
     "DATABASE_OWNER_URL": "postgresql+psycopg2://owner:s3cret@db.internal/medshare",
+    "SMS_PROVIDER": "tencentcloud",
+    "IDENTITY_PROVIDER": "tencentcloud-faceid",
 }
 
 
 @pytest.mark.parametrize(
-    ("secret_key", "id_key", "named"),
+    ("setting", "value"),
     [
-        (None, STRONG, "SECRET_KEY"),
-        ("dev-only-not-secret", STRONG, "SECRET_KEY"),
-        ("short", STRONG, "SECRET_KEY"),
-        (STRONG, "dev-only-id-number-key", "ID_NUMBER_HMAC_KEY"),
-        (STRONG, "", "ID_NUMBER_HMAC_KEY"),
+        ("SECRET_KEY", None),
+        ("SECRET_KEY", DEFAULT_SECRET_KEY),
+        ("SECRET_KEY", "short"),
+        ("ID_NUMBER_HMAC_KEY", "dev-only-id-number-key"),
+        ("ID_NUMBER_HMAC_KEY", ""),
+        ("LOOKUP_HMAC_KEY", "dev-only-lookup-key"),
     ],
 )
-def test_production_refuses_unsafe_secrets(secret_key, id_key, named):
-    with pytest.raises(UnsafeSettings, match=named):
-        create_app(
-            "production", SECRET_KEY=secret_key, ID_NUMBER_HMAC_KEY=id_key, **PRODUCTION_DATABASES
-        )
+def test_production_refuses_unsafe_secrets(setting, value):
+    with pytest.raises(UnsafeSettings, match=setting):
+        create_app("production", **{**PRODUCTION_SETTINGS, setting: value})
 
 
 @pytest.mark.parametrize(
@@ -38,17 +42,26 @@ def test_production_refuses_unsafe_secrets(secret_key, id_key, named):
     ],
 )
 def test_production_refuses_the_development_database_urls(setting, default, variable):
-    settings = {**PRODUCTION_DATABASES, setting: default}
     with pytest.raises(UnsafeSettings, match=variable):
-        create_app("production", SECRET_KEY=STRONG, ID_NUMBER_HMAC_KEY=STRONG + "x", **settings)
+        create_app("production", **{**PRODUCTION_SETTINGS, setting: default})
 
 
-def test_production_starts_with_its_own_secrets_and_databases():
-    app = create_app(
-        "production", SECRET_KEY=STRONG, ID_NUMBER_HMAC_KEY=STRONG + "x", **PRODUCTION_DATABASES
-    )
+@pytest.mark.parametrize(
+    ("setting", "development_only"),
+    [("SMS_PROVIDER", "log"), ("IDENTITY_PROVIDER", "checksum-only")],
+)
+def test_production_refuses_providers_that_only_pretend(setting, development_only):
+    with pytest.raises(UnsafeSettings, match=setting):
+        create_app("production", **{**PRODUCTION_SETTINGS, setting: development_only})
+
+
+def test_production_starts_with_its_own_secrets_databases_and_providers():
+    app = create_app("production", **PRODUCTION_SETTINGS)
     assert app.config["ENV_NAME"] == "production"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
 def test_development_accepts_the_defaults():
-    assert create_app("development").config["SECRET_KEY"] == "dev-only-not-secret"
+    app = create_app("development")
+    assert app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY
+    assert app.config["SMS_PROVIDER"] == "log"

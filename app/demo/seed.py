@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import exists, select
 
 from app.auth.identity import check_character, id_number_digest
-from app.auth.models import User
+from app.auth.models import User, UserVerification
 from app.catalog.models import Medicine
 from app.catalog.service import current_medicines
 from app.extensions import db
@@ -62,7 +62,7 @@ def _demo_user(rng: random.Random, number: int) -> User:
         id_number_hmac=id_number_digest(
             first_17 + check_character(first_17), current_app.config["ID_NUMBER_HMAC_KEY"]
         ),
-        realname_verified_at=datetime.now(UTC),
+        verifications=[UserVerification(level="identity", provider="demo")],
     )
 
 

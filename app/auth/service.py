@@ -1,0 +1,115 @@
+"""Accounts: found or made at sign-in, bound to a mobile number, verified, banned, deleted."""
+
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+
+from app.auth.lookup import lookup_digest, mask_mobile
+from app.auth.models import User, UserVerification
+from app.auth.tokens import end_all_sessions
+from app.errors import DomainError
+from app.extensions import db
+
+LEVEL_RANK = {"phone": 1, "identity": 2}
+# What each gated action needs, by the setting that names the level.
+REQUIRED_LEVEL_SETTINGS = {
+    "post": "POSTING_VERIFICATION_LEVEL",
+    "reveal_contact": "CONTACT_VERIFICATION_LEVEL",
+}
+
+
+class MobileInUse(DomainError):
+    code = "mobile_in_use"
+
+
+class NotVerified(DomainError):
+    """The action needs a real-name level the account has not reached; the code names it."""
+
+    def __init__(self, level: str):
+        super().__init__(level=level)
+        self.code = f"{level}_verification_required"
+
+
+def user_for_mobile(mobile: str, provider: str) -> User:
+    """The account signed in by this mainland mobile number, made on first sign-in.
+
+    Args:
+        mobile: the normalised 11-digit number.
+        provider: who proved the caller holds it ("sms", "wechat"), recorded with the level.
+    """
+    digest = _digest("mobile", mobile)
+    user = db.session.scalars(select(User).where(User.phone_hmac == digest)).one_or_none()
+    if user is None:
+        user = User(phone_hmac=digest, phone_masked=mask_mobile(mobile))
+        db.session.add(user)
+        db.session.flush()
+    record_verification(user, "phone", provider)
+    return user
+
+
+def user_for_openid(openid: str) -> User:
+    """The account of this WeChat openid, made on its first sign-in."""
+    digest = _digest("openid", openid)
+    user = db.session.scalars(select(User).where(User.wechat_openid_hmac == digest)).one_or_none()
+    if user is None:
+        user = User(wechat_openid_hmac=digest)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def bind_mobile(user: User, mobile: str, provider: str) -> None:
+    """Bind a proven mobile number to an account, which reaches the "phone" level.
+
+    Raises:
+        MobileInUse: another account already signs in with this number.
+    """
+    digest = _digest("mobile", mobile)
+    holder = db.session.scalars(select(User.id).where(User.phone_hmac == digest)).one_or_none()
+    if holder is not None and holder != user.id:
+        raise MobileInUse
+    user.phone_hmac = digest
+    user.phone_masked = mask_mobile(mobile)
+    record_verification(user, "phone", provider)
+
+
+def record_verification(user: User, level: str, provider: str) -> None:
+    """Record that the account reached a level now, through this provider."""
+    now = datetime.now(UTC)
+    db.session.execute(
+        insert(UserVerification)
+        .values(user_id=user.id, level=level, provider=provider, verified_at=now)
+        .on_conflict_do_update(
+            index_elements=["user_id", "level"], set_={"provider": provider, "verified_at": now}
+        )
+    )
+    db.session.expire(user, ["verifications"])
+
+
+def has_level(user: User, level: str) -> bool:
+    """Whether the account reached this level or a higher one."""
+    return any(LEVEL_RANK[found.level] >= LEVEL_RANK[level] for found in user.verifications)
+
+
+def require_level(user: User, action: str) -> None:
+    """Stop an action the account is not verified enough for.
+
+    Raises:
+        NotVerified: naming the level the action needs ("phone" or "identity").
+    """
+    level = current_app.config[REQUIRED_LEVEL_SETTINGS[action]]
+    if not has_level(user, level):
+        raise NotVerified(level)
+
+
+def ban_user(user: User) -> None:
+    """Bar an account; every token it holds stops working on its next request."""
+    user.status = "banned"
+    end_all_sessions(user.id)
+    db.session.commit()
+
+
+def _digest(kind: str, value: str) -> bytes:
+    return lookup_digest(kind, value, current_app.config["LOOKUP_HMAC_KEY"])
