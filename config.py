@@ -80,6 +80,19 @@ class Config:
     SMS_SDK_APP_ID = os.environ.get("SMS_SDK_APP_ID", "")
     SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
     SMS_TEMPLATE_ID = os.environ.get("SMS_TEMPLATE_ID", "")
+    # "https" in production; the tests' local fake of the SMS API speaks plain "http".
+    SMS_PROTOCOL = os.environ.get("SMS_PROTOCOL", "https")
+    SMS_TIMEOUT_SECONDS = _env_int("SMS_TIMEOUT_SECONDS", 5)
+    # A code lives 5 minutes, is used once, and dies at the 5th wrong try.
+    SMS_CODE_TTL_SECONDS = _env_int("SMS_CODE_TTL_SECONDS", 300)
+    SMS_CODE_MAX_TRIES = _env_int("SMS_CODE_MAX_TRIES", 5)
+    # Sends allowed per number and per client address, each in a sliding window of its name.
+    SMS_MOBILE_SENDS_PER_MINUTE = _env_int("SMS_MOBILE_SENDS_PER_MINUTE", 1)
+    SMS_MOBILE_SENDS_PER_DAY = _env_int("SMS_MOBILE_SENDS_PER_DAY", 10)
+    SMS_CLIENT_SENDS_PER_HOUR = _env_int("SMS_CLIENT_SENDS_PER_HOUR", 20)
+    # Reverse proxies in front of the app whose X-Forwarded-For is believed: the client address
+    # that SMS limits count is otherwise the proxy's own, shared by every caller.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
     # Identity document checks. "checksum-only" checks the number's form alone, for development.
     IDENTITY_PROVIDER = os.environ.get("IDENTITY_PROVIDER", "checksum-only")

@@ -1,6 +1,7 @@
 """Every model, imported once so that db.metadata (and Alembic autogenerate) sees every table."""
 
 from app.auth.models import AuthSession, User, UserVerification
+from app.auth.sms.models import SmsChallenge
 from app.catalog.models import CatalogEdition, Medicine
 from app.posts.models import Post, PostItem
 
@@ -10,6 +11,7 @@ __all__ = [
     "Medicine",
     "Post",
     "PostItem",
+    "SmsChallenge",
     "User",
     "UserVerification",
 ]

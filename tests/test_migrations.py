@@ -13,7 +13,7 @@ from app.migration_options import context_options
 ROLE_POWERS = (
     "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user"
 )
-OUR_TABLES = {"catalog_editions", "medicines", "users", "posts", "post_items"}
+OUR_TABLES = {"catalog_editions", "medicines", "users", "posts", "post_items", "sms_challenges"}
 
 
 @pytest.fixture(scope="module")
