@@ -3,11 +3,13 @@
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # app.models is imported for its side effect: every table registered on db.metadata.
 from app import cli, errors, models, request_guards, request_log  # noqa: F401
 from app.auth import tokens
 from app.auth.routes import bp as auth_bp
+from app.auth.sms.routes import bp as sms_bp
 from app.catalog.routes import bp as catalog_bp
 from app.extensions import db, migrate
 from app.health.routes import bp as health_bp
@@ -28,6 +30,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(CONFIGS[config_name or os.environ.get("MEDSHARE_ENV", "development")])
     app.config.update(overrides)
     refuse_unsafe_settings(app.config)
+    if app.config["TRUSTED_PROXIES"]:
+        # remote_addr then names the caller, as the per-address SMS limit needs, not the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
 
     request_log.init_app(app)
     db.init_app(app)
@@ -41,6 +46,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(health_bp)
     api.register_blueprint(catalog_bp, url_prefix="/api/v1/medicines")
     api.register_blueprint(auth_bp, url_prefix="/api/v1/auth")
+    api.register_blueprint(sms_bp, url_prefix="/api/v1/auth/sms")
 
     cli.init_app(app)
     return app

@@ -18,7 +18,7 @@ class SmsChallenge(db.Model):
 
     __tablename__ = "sms_challenges"
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     # HMAC-SHA256 under LOOKUP_HMAC_KEY of the number, of the client address, and of the code.
     mobile_hmac: Mapped[bytes] = mapped_column(LargeBinary(32))
     client_hmac: Mapped[bytes] = mapped_column(LargeBinary(32))

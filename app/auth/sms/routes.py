@@ -1,0 +1,35 @@
+"""H5 sign-in: a code sent by SMS to a mainland mobile number, traded for a token pair.
+
+The per-address limit counts request.remote_addr: behind a reverse proxy, set TRUSTED_PROXIES
+so that it is the caller's address and not the proxy's.
+"""
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.auth.schemas import TokenPairSchema
+from app.auth.sms import service
+from app.auth.sms.schemas import CodeRequestSchema, CodeSentSchema, SignInSchema
+
+bp = Blueprint("sms", __name__, description="Signing in on H5 with a code sent by SMS")
+
+
+@bp.route("/codes")
+class Codes(MethodView):
+    @bp.arguments(CodeRequestSchema)
+    @bp.response(202, CodeSentSchema)
+    @bp.alt_response(429, response="TOO_MANY_REQUESTS")
+    @bp.alt_response(502, response="BAD_GATEWAY")
+    def post(self, body):
+        """Send a one-time code to a mobile number; it replaces any earlier code"""
+        return service.request_code(body["mobile"], request.remote_addr)
+
+
+@bp.route("/sign-in")
+class SignIn(MethodView):
+    @bp.arguments(SignInSchema)
+    @bp.response(200, TokenPairSchema)
+    def post(self, body):
+        """Trade the code for a token pair; the account is made on first sign-in"""
+        return service.sign_in(body["mobile"], body["code"])

@@ -1,0 +1,24 @@
+"""What the SMS sign-in endpoints take and answer."""
+
+import marshmallow as ma
+
+MOBILE = ma.fields.String(
+    required=True,
+    metadata={"description": "A mainland China mobile number; spaces, dashes and +86 are fine"},
+)
+
+
+class CodeRequestSchema(ma.Schema):
+    mobile = MOBILE
+
+
+class CodeSentSchema(ma.Schema):
+    expires_in = ma.fields.Integer(metadata={"description": "Seconds the code stays valid"})
+    resend_after = ma.fields.Integer(
+        metadata={"description": "Seconds before this number can be sent another code"}
+    )
+
+
+class SignInSchema(ma.Schema):
+    mobile = MOBILE
+    code = ma.fields.String(required=True, metadata={"example": "123456"})
