@@ -88,13 +88,14 @@ def request_code(mobile: str, client_address: str, now: datetime | None = None) 
         SmsUnavailable: the provider could not send; nothing was recorded.
     """
     config = current_app.config
-    now = now or datetime.now(UTC)
     mobile = _normalise(mobile)
     owners = {
         "mobile_hmac": _digest("mobile", mobile),
         "client_hmac": _digest("client", client_address),
     }
     _lock(*owners.values())
+    # Read after the lock: a request that waited for another must count from when it got in.
+    now = now or datetime.now(UTC)
     wait = _wait_before_sending(owners, now)
     if wait:
         db.session.rollback()
