@@ -68,6 +68,10 @@ class Config:
     WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
     WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
     WECHAT_TIMEOUT_SECONDS = _env_int("WECHAT_TIMEOUT_SECONDS", 5)
+    # Retry-After we pass on: WeChat's rate limit (45011) counts per minute; "system busy" (-1)
+    # asks only for a short wait.
+    WECHAT_RATE_LIMITED_RETRY_SECONDS = _env_int("WECHAT_RATE_LIMITED_RETRY_SECONDS", 60)
+    WECHAT_BUSY_RETRY_SECONDS = _env_int("WECHAT_BUSY_RETRY_SECONDS", 5)
 
     # Tencent Cloud credentials, for the SMS and identity providers that use it.
     TENCENTCLOUD_SECRET_ID = os.environ.get("TENCENTCLOUD_SECRET_ID", "")

@@ -7,9 +7,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 # app.models is imported for its side effect: every table registered on db.metadata.
 from app import cli, errors, models, request_guards, request_log  # noqa: F401
-from app.auth import tokens
+from app.auth import tokens, wechat
 from app.auth.routes import bp as auth_bp
 from app.auth.sms.routes import bp as sms_bp
+from app.auth.wechat_routes import bp as wechat_bp
 from app.catalog.routes import bp as catalog_bp
 from app.extensions import db, migrate
 from app.health.routes import bp as health_bp
@@ -41,12 +42,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api = ProblemApi(app)
     tokens.init_app(app, api)
     request_guards.init_app(app)
+    wechat.init_app(app)
     errors.init_app(app)
 
     api.register_blueprint(health_bp)
     api.register_blueprint(catalog_bp, url_prefix="/api/v1/medicines")
     api.register_blueprint(auth_bp, url_prefix="/api/v1/auth")
     api.register_blueprint(sms_bp, url_prefix="/api/v1/auth/sms")
+    api.register_blueprint(wechat_bp, url_prefix="/api/v1/auth")
 
     cli.init_app(app)
     return app

@@ -12,3 +12,15 @@ class TokenPairSchema(ma.Schema):
     )
     token_type = ma.fields.String(metadata={"example": "Bearer"})
     expires_in = ma.fields.Integer(metadata={"description": "Seconds the access token lives"})
+
+
+# wx.login codes are 32 characters; anything far longer is not one.
+WECHAT_CODE_MAX_LENGTH = 128
+
+
+class WeChatCodeSchema(ma.Schema):
+    code = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=WECHAT_CODE_MAX_LENGTH),
+        metadata={"description": "The one-time code from the mini program; valid 5 minutes"},
+    )

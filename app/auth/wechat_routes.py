@@ -1,0 +1,33 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.auth import wechat_service
+from app.auth.schemas import TokenPairSchema, WeChatCodeSchema
+
+bp = Blueprint("wechat", __name__, description="Signing in from the WeChat mini program")
+
+# How each route can fail because of WeChat, for the OpenAPI document.
+WECHAT_FAILURES = (
+    (403, "FORBIDDEN", "WeChat's risk control blocks this user (wechat_user_blocked)"),
+    (429, "TOO_MANY_REQUESTS", "WeChat rate-limits this user; see Retry-After"),
+    (502, "BAD_GATEWAY", "WeChat failed or answered with something unusable"),
+    (503, "SERVICE_UNAVAILABLE", "WeChat is busy; see Retry-After"),
+    (504, "GATEWAY_TIMEOUT", "WeChat did not answer in time"),
+)
+
+
+def fails_like_wechat(view):
+    for status, response, description in WECHAT_FAILURES:
+        view = bp.alt_response(status, response=response, description=description)(view)
+    return view
+
+
+@bp.route("/wechat")
+class WeChatSignIn(MethodView):
+    @bp.arguments(WeChatCodeSchema)
+    @bp.response(200, TokenPairSchema)
+    @bp.alt_response(401, response="UNAUTHORIZED", description="The account is banned or deleted")
+    @fails_like_wechat
+    def post(self, body):
+        """Sign in with the code from wx.login; the first sign-in makes the account"""
+        return wechat_service.sign_in(body["code"])

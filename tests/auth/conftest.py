@@ -1,0 +1,39 @@
+"""The fake WeChat the auth tests sign in against, and the calls they make to it."""
+
+import pytest
+
+from app.auth.wechat import EXTENSION, WeChatClient
+from tests.fakes.server import serve
+from tests.fakes.wechat import FakeWeChat
+
+SIGN_IN = "/api/v1/auth/wechat"
+APP_ID = "wx0123456789abcdef"
+APP_SECRET = "fake-app-secret-0123456789abcdef"
+OPENID = "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"
+TIMEOUT_SECONDS = 0.5
+
+
+@pytest.fixture
+def wechat(app, monkeypatch):
+    """A fake WeChat the app talks to, with a client of its own so no access token carries over."""
+    fake = FakeWeChat(APP_ID, APP_SECRET)
+    client = WeChatClient()
+    with serve(fake) as base_url:
+        for name, value in {
+            "WECHAT_API_BASE_URL": base_url,
+            "WECHAT_APP_ID": APP_ID,
+            "WECHAT_APP_SECRET": APP_SECRET,
+            "WECHAT_TIMEOUT_SECONDS": TIMEOUT_SECONDS,
+        }.items():
+            monkeypatch.setitem(app.config, name, value)
+        monkeypatch.setitem(app.extensions, EXTENSION, client)
+        try:
+            yield fake
+        finally:
+            fake.release()
+            client.close()
+
+
+def sign_in_with(client, fake, code="login-code", openid=OPENID):
+    fake.add_login(code, openid)
+    return client.post(SIGN_IN, json={"code": code})
