@@ -68,6 +68,9 @@ class Config:
     WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
     WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
     WECHAT_TIMEOUT_SECONDS = _env_int("WECHAT_TIMEOUT_SECONDS", 5)
+    # WeChat hands out the next access token in a token's last 5 minutes and honours both
+    # meanwhile, so asking again that early never leaves a request holding a dead token.
+    WECHAT_TOKEN_RENEW_SECONDS = _env_int("WECHAT_TOKEN_RENEW_SECONDS", 300)
     # Retry-After we pass on: WeChat's rate limit (45011) counts per minute; "system busy" (-1)
     # asks only for a short wait.
     WECHAT_RATE_LIMITED_RETRY_SECONDS = _env_int("WECHAT_RATE_LIMITED_RETRY_SECONDS", 60)

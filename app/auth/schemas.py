@@ -14,7 +14,7 @@ class TokenPairSchema(ma.Schema):
     expires_in = ma.fields.Integer(metadata={"description": "Seconds the access token lives"})
 
 
-# wx.login codes are 32 characters; anything far longer is not one.
+# wx.login codes are 32 characters and getPhoneNumber codes 64; anything far longer is not one.
 WECHAT_CODE_MAX_LENGTH = 128
 
 
@@ -23,4 +23,19 @@ class WeChatCodeSchema(ma.Schema):
         required=True,
         validate=ma.validate.Length(min=1, max=WECHAT_CODE_MAX_LENGTH),
         metadata={"description": "The one-time code from the mini program; valid 5 minutes"},
+    )
+
+
+class VerificationLevelSchema(ma.Schema):
+    level = ma.fields.String(metadata={"example": "phone"})
+    provider = ma.fields.String(metadata={"example": "wechat"})
+    verified_at = ma.fields.DateTime()
+
+
+class BoundPhoneSchema(ma.Schema):
+    phone_masked = ma.fields.String(metadata={"example": "138****8000"})
+    levels = ma.fields.List(
+        ma.fields.Nested(VerificationLevelSchema),
+        attribute="verifications",
+        metadata={"description": "Real-name levels the account has reached"},
     )

@@ -1,8 +1,10 @@
 from flask.views import MethodView
+from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
 from app.auth import wechat_service
-from app.auth.schemas import TokenPairSchema, WeChatCodeSchema
+from app.auth.schemas import BoundPhoneSchema, TokenPairSchema, WeChatCodeSchema
+from app.auth.tokens import signed_in
 
 bp = Blueprint("wechat", __name__, description="Signing in from the WeChat mini program")
 
@@ -31,3 +33,15 @@ class WeChatSignIn(MethodView):
     def post(self, body):
         """Sign in with the code from wx.login; the first sign-in makes the account"""
         return wechat_service.sign_in(body["code"])
+
+
+@bp.route("/wechat/phone")
+class WeChatPhone(MethodView):
+    @signed_in(bp)
+    @bp.arguments(WeChatCodeSchema)
+    @bp.response(200, BoundPhoneSchema)
+    @bp.alt_response(409, response="CONFLICT", description="Another account has this number")
+    @fails_like_wechat
+    def post(self, body):
+        """Bind the mobile number from the getPhoneNumber button; reaches the phone level"""
+        return wechat_service.bind_phone(current_user, body["code"])
