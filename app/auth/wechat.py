@@ -220,7 +220,7 @@ class WeChatClient:
         except requests.RequestException as error:
             # The class alone: the message would quote the URL, secret and code included.
             fields = {"api": path, "error": type(error).__name__}
-            log.error("wechat unreachable", extra={"fields": fields})
+            log.error("wechat request failed", extra={"fields": fields})
             raise WeChatUnavailable from None
         if not isinstance(answer, dict):
             raise _unusable(path, "answer is not an object")

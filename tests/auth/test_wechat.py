@@ -297,4 +297,7 @@ def test_nothing_secret_reaches_the_log(app, client, wechat, sign_in, monkeypatc
         (JSCODE2SESSION, 40029),
         (GET_PHONE_NUMBER, 42001),
     }
-    assert any(record["message"] == "wechat unreachable" for record in records)
+    failed = [record for record in records if record["message"] == "wechat request failed"]
+    assert [(record["api"], record["error"]) for record in failed] == [
+        (JSCODE2SESSION, "ConnectionError")
+    ]
