@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.lookup import lookup_digest, mask_mobile
 from app.auth.models import User, UserVerification
@@ -24,6 +25,12 @@ class MobileInUse(DomainError):
     code = "mobile_in_use"
 
 
+class AccountUnavailable(DomainError):
+    """The account was banned or deleted; signing in again does not reopen it."""
+
+    code = "account_unavailable"
+
+
 class NotVerified(DomainError):
     """The action needs a real-name level the account has not reached; the code names it."""
 
@@ -38,6 +45,9 @@ def user_for_mobile(mobile: str, provider: str) -> User:
     Args:
         mobile: the normalised 11-digit number.
         provider: who proved the caller holds it ("sms", "wechat"), recorded with the level.
+
+    Raises:
+        AccountUnavailable: the number's account is banned.
     """
     digest = _digest("mobile", mobile)
     user = db.session.scalars(select(User).where(User.phone_hmac == digest)).one_or_none()
@@ -45,18 +55,24 @@ def user_for_mobile(mobile: str, provider: str) -> User:
         user = User(phone_hmac=digest, phone_masked=mask_mobile(mobile))
         db.session.add(user)
         db.session.flush()
+    _refuse_unless_active(user)
     record_verification(user, "phone", provider)
     return user
 
 
 def user_for_openid(openid: str) -> User:
-    """The account of this WeChat openid, made on its first sign-in."""
+    """The account of this WeChat openid, made on its first sign-in.
+
+    Raises:
+        AccountUnavailable: the openid's account is banned.
+    """
     digest = _digest("openid", openid)
     user = db.session.scalars(select(User).where(User.wechat_openid_hmac == digest)).one_or_none()
     if user is None:
         user = User(wechat_openid_hmac=digest)
         db.session.add(user)
         db.session.flush()
+    _refuse_unless_active(user)
     return user
 
 
@@ -70,8 +86,14 @@ def bind_mobile(user: User, mobile: str, provider: str) -> None:
     holder = db.session.scalars(select(User.id).where(User.phone_hmac == digest)).one_or_none()
     if holder is not None and holder != user.id:
         raise MobileInUse
-    user.phone_hmac = digest
-    user.phone_masked = mask_mobile(mobile)
+    try:
+        # Two binds of one number can both pass the check above; the unique index decides.
+        with db.session.begin_nested():
+            user.phone_hmac = digest
+            user.phone_masked = mask_mobile(mobile)
+            db.session.flush()
+    except IntegrityError:
+        raise MobileInUse from None
     record_verification(user, "phone", provider)
 
 
@@ -109,6 +131,12 @@ def ban_user(user: User) -> None:
     user.status = "banned"
     end_all_sessions(user.id)
     db.session.commit()
+
+
+def _refuse_unless_active(user: User) -> None:
+    # A deleted account has no hashes left to be found by, so this is in practice a ban.
+    if user.status != "active":
+        raise AccountUnavailable
 
 
 def _digest(kind: str, value: str) -> bytes:

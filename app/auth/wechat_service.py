@@ -4,14 +4,7 @@ from app.auth.models import User
 from app.auth.service import bind_mobile, user_for_openid
 from app.auth.tokens import TokenPair, start_session
 from app.auth.wechat import wechat_client
-from app.errors import DomainError
 from app.extensions import db
-
-
-class AccountUnavailable(DomainError):
-    """The account was banned or deleted; signing in again does not reopen it."""
-
-    code = "account_unavailable"
 
 
 def sign_in(js_code: str) -> TokenPair:
@@ -24,8 +17,6 @@ def sign_in(js_code: str) -> TokenPair:
         DomainError: the WeChat problems of app.auth.wechat.
     """
     user = user_for_openid(wechat_client().openid(js_code))
-    if user.status != "active":
-        raise AccountUnavailable
     tokens = start_session(user, "wechat")
     db.session.commit()
     return tokens

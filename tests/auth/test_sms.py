@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.auth.lookup import lookup_digest
 from app.auth.models import User
+from app.auth.service import user_for_mobile
 from app.auth.sms import service
 from app.auth.sms.models import SmsChallenge
 from app.auth.sms.senders import SmsLimitReached
@@ -196,3 +197,13 @@ def test_a_code_hash_copied_to_another_challenge_does_not_match(app, db_session,
     db_session.commit()
     with pytest.raises(service.CodeNotAccepted):
         service.sign_in(OTHER_MOBILE, code, now=T0)
+
+
+def test_a_banned_number_gets_no_tokens(client, db_session, log_records):
+    user = user_for_mobile(MOBILE, provider="sms")
+    user.status = "banned"
+    db_session.commit()
+    client.post(CODES, json={"mobile": MOBILE})
+    refused = client.post(SIGN_IN, json={"mobile": MOBILE, "code": logged_code(log_records)})
+    assert refused.status_code == 401
+    assert refused.json["code"] == "account_unavailable"
