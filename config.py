@@ -105,6 +105,26 @@ class Config:
     IDENTITY_PROVIDER = os.environ.get("IDENTITY_PROVIDER", "checksum-only")
     IDENTITY_ENDPOINT = os.environ.get("IDENTITY_ENDPOINT", "faceid.tencentcloudapi.com")
 
+    # Staff (moderators, admins) on the review page: password + TOTP, then a session cookie.
+    STAFF_MAX_FAILED_SIGN_INS = _env_int("STAFF_MAX_FAILED_SIGN_INS", 5)
+    STAFF_LOCKOUT_MINUTES = _env_int("STAFF_LOCKOUT_MINUTES", 15)
+    STAFF_MIN_PASSWORD_LENGTH = _env_int("STAFF_MIN_PASSWORD_LENGTH", 12)
+    # A name from argon2.profiles; RFC 9106's low-memory profile is argon2-cffi's own default.
+    STAFF_ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
+    STAFF_TOTP_ISSUER = os.environ.get("STAFF_TOTP_ISSUER", "MedShare")
+    # How long a checked password waits for its TOTP code, and how long a quiet session lives.
+    STAFF_CODE_STEP_MINUTES = _env_int("STAFF_CODE_STEP_MINUTES", 5)
+    STAFF_IDLE_MINUTES = _env_int("STAFF_IDLE_MINUTES", 30)
+    # Flask refuses session cookies signed longer ago than this; sign-in time is checked too.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("STAFF_SESSION_HOURS", 8))
+    # CSRF is checked by the review page's blueprint only: the JSON API takes bearer tokens.
+    WTF_CSRF_CHECK_DEFAULT = False
+    # The token lives as long as the session, which sign-in rotates and which expires on its own.
+    WTF_CSRF_TIME_LIMIT = None
+    # Pages send Referrer-Policy: no-referrer, so browsers send no Referer for Flask-WTF's
+    # HTTPS-only referrer check to compare; the token and SameSite cookie carry the protection.
+    WTF_CSRF_SSL_STRICT = False
+
     API_TITLE = "MedShare API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -129,6 +149,8 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
+    # argon2's fastest profile keeps the suite quick; it is not reachable from the environment.
+    STAFF_ARGON2_PROFILE = "CHEAPEST"
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "TEST_DATABASE_URL",
         "postgresql+psycopg2://medshare_app:medshare_app@127.0.0.1:5432/medshare_test",
@@ -147,6 +169,8 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
+    # Browsers keep a __Host- cookie to this exact host, over HTTPS, for every path.
+    SESSION_COOKIE_NAME = "__Host-medshare-staff"
 
 
 CONFIGS = {

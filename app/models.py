@@ -4,6 +4,7 @@ from app.auth.models import AuthSession, User, UserVerification
 from app.auth.sms.models import SmsChallenge
 from app.catalog.models import CatalogEdition, Medicine
 from app.posts.models import Post, PostItem
+from app.staff.models import StaffAccount
 
 __all__ = [
     "AuthSession",
@@ -12,6 +13,7 @@ __all__ = [
     "Post",
     "PostItem",
     "SmsChallenge",
+    "StaffAccount",
     "User",
     "UserVerification",
 ]
