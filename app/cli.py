@@ -1,8 +1,15 @@
-"""`flask --app wsgi medshare ...`: loading the catalog and the demo data."""
+"""`flask --app wsgi medshare ...`: the catalog, the demo data and staff accounts."""
+
+import contextlib
+import sys
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+
+from app.errors import DomainError
+from app.i18n import problem_text
+from app.staff.models import STAFF_ROLES
 
 medshare_cli = AppGroup("medshare", help="MedShare data commands.")
 
@@ -29,6 +36,79 @@ def seed_demo(posts: int, seed: int) -> None:
         click.echo(f"demo data: {created} posts created")
     else:
         click.echo("demo data: already present, nothing changed")
+
+
+@medshare_cli.command("create-staff")
+@click.argument("username")
+@click.option("--role", type=click.Choice(STAFF_ROLES), required=True)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of stdin instead of generating one.",
+)
+def create_staff(username: str, role: str, password_stdin: bool) -> None:
+    """Create a moderator or admin; prints the TOTP secret (and any generated password) once."""
+    from app.staff import service
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    with _staff_errors():
+        made = service.create_staff(username, role, password)
+    click.echo(f"staff {made.username} ({made.role}) created; this is shown once, keep it safe")
+    if made.password is not None:
+        click.echo(f"password:    {made.password}")
+    _echo_totp(made)
+
+
+@medshare_cli.command("reset-staff-totp")
+@click.argument("username")
+def reset_staff_totp(username: str) -> None:
+    """Give a staff member a new TOTP secret (a lost phone); their sessions end."""
+    from app.staff import service
+
+    with _staff_errors():
+        made = service.reset_totp(username)
+    click.echo(f"staff {made.username}: new TOTP secret; this is shown once, keep it safe")
+    _echo_totp(made)
+
+
+@medshare_cli.command("unlock-staff")
+@click.argument("username")
+def unlock_staff(username: str) -> None:
+    """Lift a staff member's lock-out after too many failed sign-ins."""
+    from app.staff import service
+
+    with _staff_errors():
+        service.unlock_staff(username)
+    click.echo(f"staff {username}: unlocked")
+
+
+@medshare_cli.command("disable-staff")
+@click.argument("username")
+def disable_staff(username: str) -> None:
+    """Stop a staff member signing in; their open sessions end at once."""
+    from app.staff import service
+
+    with _staff_errors():
+        service.disable_staff(username)
+    click.echo(f"staff {username}: disabled")
+
+
+def _echo_totp(made) -> None:
+    click.echo(f"TOTP secret: {made.totp_secret}")
+    click.echo(f"TOTP URI:    {made.totp_uri}")
+
+
+@contextlib.contextmanager
+def _staff_errors():
+    """Turn a staff service's refusal into a one-line command error, in English."""
+    try:
+        yield
+    except DomainError as error:
+        fields = list(error.errors or {})
+        _title, detail = problem_text(error.code, "en", fields=fields, **error.params)
+        for field, messages in (error.errors or {}).items():
+            detail += f" {field}: {' '.join(messages)}"
+        raise click.ClickException(detail) from error
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,76 @@
+"""Staff fixtures, and a driver for the review page's forms as a browser would fill them."""
+
+import re
+import time
+
+import pyotp
+import pytest
+
+from app.staff import service
+
+PASSWORD = "correct horse battery staple"
+SIGN_IN = "/moderation/sign-in"
+CODE = "/moderation/sign-in/code"
+HOME = "/moderation/"
+SIGN_OUT = "/moderation/sign-out"
+EN = {"Accept-Language": "en"}
+FAILED = "用户名、密码或验证码不正确。"
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@pytest.fixture
+def staff(db_session):
+    """A moderator with a known password; their credentials carry the TOTP secret."""
+    return service.create_staff("mod.li", "moderator", PASSWORD)
+
+
+@pytest.fixture
+def admin(db_session):
+    return service.create_staff("admin.wang", "admin", PASSWORD)
+
+
+def csrf_token(client, path, **kwargs) -> str:
+    page = client.get(path, **kwargs)
+    assert page.status_code == 200, page.status_code
+    return CSRF_FIELD.search(page.get_data(as_text=True)).group(1)
+
+
+def submit(client, path, fields=None, *, form_path=None, **kwargs):
+    """Fetch the page holding the form (path, or form_path), then post it with its CSRF token."""
+    token = csrf_token(client, form_path or path, **kwargs)
+    return client.post(path, data={**(fields or {}), "csrf_token": token}, **kwargs)
+
+
+def enter_password(client, username, password=PASSWORD, **kwargs):
+    return submit(client, SIGN_IN, {"username": username, "password": password}, **kwargs)
+
+
+def enter_code(client, code, **kwargs):
+    return submit(client, CODE, {"code": code}, **kwargs)
+
+
+def sign_in(client, credentials, code=None, **kwargs):
+    """Both steps; returns the answer to the code form (a redirect home when it worked)."""
+    entered = enter_password(client, credentials.username, **kwargs)
+    assert entered.status_code == 302, entered.get_data(as_text=True)
+    return enter_code(client, code or current_code(credentials.totp_secret), **kwargs)
+
+
+def sign_out(client, **kwargs):
+    return submit(client, SIGN_OUT, form_path=HOME, **kwargs)
+
+
+def current_code(secret: str) -> str:
+    return pyotp.TOTP(secret).now()
+
+
+def wrong_code(secret: str) -> str:
+    """A code no authenticator shows for this secret anywhere near now."""
+    totp = pyotp.TOTP(secret)
+    now = time.time()
+    near = {totp.at(now, offset) for offset in range(-3, 4)}
+    return next(code for code in (f"{digit}" * 6 for digit in range(10)) if code not in near)
+
+
+def page_text(response) -> str:
+    return response.get_data(as_text=True)
