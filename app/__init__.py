@@ -12,12 +12,14 @@ from app.auth.routes import bp as auth_bp
 from app.auth.sms.routes import bp as sms_bp
 from app.auth.wechat_routes import bp as wechat_bp
 from app.catalog.routes import bp as catalog_bp
-from app.extensions import db, migrate
+from app.extensions import csrf, db, migrate
 from app.health.routes import bp as health_bp
 from app.migration_options import MIGRATIONS_DIR
 from app.openapi import ProblemApi
 from app.settings_check import refuse_unsafe_settings
 from config import CONFIGS
+from moderation.review.routes import ERROR_TEMPLATE as REVIEW_ERROR_TEMPLATE
+from moderation.review.routes import bp as review_bp
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -38,6 +40,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     request_log.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    csrf.init_app(app)
     # flask-smorest keeps an app's spec on its Api object, so each app gets its own.
     api = ProblemApi(app)
     tokens.init_app(app, api)
@@ -50,6 +53,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(auth_bp, url_prefix="/api/v1/auth")
     api.register_blueprint(sms_bp, url_prefix="/api/v1/auth/sms")
     api.register_blueprint(wechat_bp, url_prefix="/api/v1/auth")
+    # The review page: plain Flask pages, outside the OpenAPI document; its errors are pages too.
+    app.register_blueprint(review_bp)
+    errors.render_as_pages(app, review_bp.url_prefix, REVIEW_ERROR_TEMPLATE)
 
     cli.init_app(app)
     return app

@@ -1,4 +1,5 @@
-"""The one place where every error becomes an RFC 9457 problem+json answer.
+"""The one place where every error becomes an answer: RFC 9457 problem+json for the API, a
+rendered page (same texts, same language) under the review page's prefix.
 
 Services raise DomainError subclasses; Flask and webargs raise HTTPExceptions; anything else is a
 bug and answers 500 after the session is rolled back.
@@ -7,15 +8,23 @@ bug and answers 500 after the session is rolled back.
 import json as std_json
 import logging
 
-from flask import Flask, current_app, g, json, request
+from flask import Flask, current_app, g, json, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
-from app.i18n import negotiate_locale, problem_status, problem_text, translate_field_error
+from app.i18n import (
+    content_language,
+    negotiate_locale,
+    problem_status,
+    problem_text,
+    translate_field_error,
+)
 from app.openapi import PROBLEM_CONTENT_TYPE
 
 PROBLEM_TYPE_PREFIX = "tag:medshare,2026:problem:"
+ERROR_PAGES = "medshare_error_pages"
 log = logging.getLogger("medshare.errors")
 
 # HTTP statuses raised by Flask, Werkzeug or webargs, and the problem code each answers with.
@@ -66,9 +75,19 @@ class ServiceNotReady(DomainError):
 
 
 def init_app(app: Flask) -> None:
+    app.extensions[ERROR_PAGES] = {}
     app.register_error_handler(DomainError, _handle_domain_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)
+
+
+def render_as_pages(app: Flask, url_prefix: str, template: str) -> None:
+    """Answer errors of requests under url_prefix with this HTML template, not problem+json.
+
+    The path decides, not the blueprint: an unknown page under the prefix has no blueprint.
+    The template gets code, status, title, detail and request_id.
+    """
+    app.extensions[ERROR_PAGES][f"{url_prefix}/"] = template
 
 
 def problem_response(code, *, status=None, errors=None, headers=None, **params):
@@ -95,7 +114,40 @@ def problem_response(code, *, status=None, errors=None, headers=None, **params):
     response = current_app.response_class(
         json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_CONTENT_TYPE
     )
-    response.headers["Content-Language"] = "zh-CN" if locale == "zh" else locale
+    response.headers["Content-Language"] = content_language(locale)
+    response.headers.extend(headers or {})
+    return response
+
+
+def _answer(code, *, status=None, errors=None, headers=None, **params):
+    """The answer to an error: a page under a prefix given to render_as_pages, else a problem."""
+    template = next(
+        (
+            template
+            for prefix, template in current_app.extensions[ERROR_PAGES].items()
+            if request.path.startswith(prefix)
+        ),
+        None,
+    )
+    if template is None:
+        return problem_response(code, status=status, errors=errors, headers=headers, **params)
+    return _error_page(template, code, status=status, headers=headers, **params)
+
+
+def _error_page(template, code, *, status=None, headers=None, **params):
+    locale = negotiate_locale()
+    title, detail = problem_text(code, locale, **params)
+    status = status or problem_status(code)
+    page = render_template(
+        template,
+        code=code,
+        status=status,
+        title=title,
+        detail=detail,
+        request_id=g.get("request_id"),
+    )
+    response = current_app.response_class(page, status=status, mimetype="text/html")
+    response.headers["Content-Language"] = content_language(locale)
     response.headers.extend(headers or {})
     return response
 
@@ -117,7 +169,7 @@ def flatten_field_errors(messages, prefix: str = "") -> dict[str, list[str]]:
 
 
 def _handle_domain_error(error: DomainError):
-    return problem_response(error.code, errors=error.errors, headers=error.headers, **error.params)
+    return _answer(error.code, errors=error.errors, headers=error.headers, **error.params)
 
 
 def _handle_http_exception(error: HTTPException):
@@ -126,10 +178,13 @@ def _handle_http_exception(error: HTTPException):
     data = getattr(error, "data", None) or {}
     if isinstance(getattr(error, "exc", None), std_json.JSONDecodeError | UnicodeDecodeError):
         # webargs could not decode the body it was asked to parse.
-        return problem_response("malformed_json")
-    code = HTTP_STATUS_CODES.get(
-        error.code, "bad_request" if error.code < 500 else "internal_error"
-    )
+        return _answer("malformed_json")
+    if isinstance(error, CSRFError):
+        code = "csrf_failed"
+    else:
+        code = HTTP_STATUS_CODES.get(
+            error.code, "bad_request" if error.code < 500 else "internal_error"
+        )
     headers = {name: value for name, value in error.get_headers() if name in FORWARDED_HEADERS}
     errors = None
     if "messages" in data:
@@ -138,7 +193,7 @@ def _handle_http_exception(error: HTTPException):
         for location_messages in data["messages"].values():
             for field, messages in flatten_field_errors(location_messages).items():
                 errors.setdefault(field, []).extend(messages)
-    return problem_response(
+    return _answer(
         code,
         status=error.code,
         errors=errors,
@@ -156,4 +211,4 @@ def _handle_unexpected(error: BaseException):
     except SQLAlchemyError:
         # The connection itself may be what failed; the answer must still be a problem.
         log.exception("rollback after an unhandled error failed")
-    return problem_response("internal_error")
+    return _answer("internal_error")

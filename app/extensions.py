@@ -3,6 +3,7 @@
 from flask_jwt_extended import JWTManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -23,4 +24,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 jwt = JWTManager()
+# Checked by the review page's blueprint only (WTF_CSRF_CHECK_DEFAULT is off): the API uses tokens.
+csrf = CSRFProtect()
 # The OpenAPI Api is made per application in create_app: flask-smorest keeps each app's spec on it.

@@ -69,6 +69,11 @@ def negotiate_locale() -> str:
     return ACCEPTED_TAGS.get(best, default)
 
 
+def content_language(locale: str) -> str:
+    """The Content-Language (and html lang) value of a locale."""
+    return "zh-CN" if locale == "zh" else locale
+
+
 def problem_text(code: str, locale: str, **params) -> tuple[str, str]:
     """Title and detail of a problem code in one locale, with the detail's placeholders filled."""
     entry = _messages()["problems"][code]
@@ -78,6 +83,11 @@ def problem_text(code: str, locale: str, **params) -> tuple[str, str]:
         for name, value in params.items()
     }
     return entry["title"][locale], entry["detail"][locale].format_map(_Blank(values))
+
+
+def page_text(key: str, **params) -> str:
+    """A string of the review page (the pages: section) in the request's language."""
+    return _messages()["pages"][key][negotiate_locale()].format_map(_Blank(params))
 
 
 def problem_status(code: str) -> int:

@@ -64,12 +64,21 @@ def current_code(secret: str) -> str:
     return pyotp.TOTP(secret).now()
 
 
+def code_for_step(secret: str, offset: int) -> str:
+    """The code offset 30-second steps away from now."""
+    totp = pyotp.TOTP(secret)
+    return totp.generate_otp(totp.timecode(time.time()) + offset)
+
+
 def wrong_code(secret: str) -> str:
     """A code no authenticator shows for this secret anywhere near now."""
-    totp = pyotp.TOTP(secret)
-    now = time.time()
-    near = {totp.at(now, offset) for offset in range(-3, 4)}
+    near = {code_for_step(secret, offset) for offset in range(-3, 4)}
     return next(code for code in (f"{digit}" * 6 for digit in range(10)) if code not in near)
+
+
+def forget_session(client) -> None:
+    """Drop the browser's cookie, as a new browser (or someone without the cookie) would be."""
+    client.delete_cookie("session")
 
 
 def page_text(response) -> str:

@@ -1,0 +1,1 @@
+"""The review page: server-rendered pages where moderators and admins work."""
