@@ -6,6 +6,7 @@ import pytest
 from flask import g, session
 from sqlalchemy import select
 
+from app import create_app
 from app.staff import service
 from app.staff.models import StaffAccount
 from app.staff.service import StaffRoleRequired
@@ -19,6 +20,7 @@ from tests.staff.conftest import (
     sign_in,
     sign_out,
 )
+from tests.test_settings import PRODUCTION_SETTINGS
 
 
 def is_signed_in(client) -> bool:
@@ -152,3 +154,11 @@ def test_staff_required_refuses_a_moderator_an_admin_view_with_a_403_page(app, r
     assert page.status_code == 403
     assert page.mimetype == "text/html"
     assert "无权操作" in page_text(page)
+
+
+def test_production_keeps_the_session_cookie_to_this_host_over_https():
+    production = create_app("production", **PRODUCTION_SETTINGS)
+    page = production.test_client().get(SIGN_IN, base_url="https://review.example")
+    cookie = page.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-medshare-staff=")
+    assert "Secure" in cookie and "Path=/;" in cookie and "Domain" not in cookie
