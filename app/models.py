@@ -3,12 +3,14 @@
 from app.auth.models import AuthSession, User, UserVerification
 from app.auth.sms.models import SmsChallenge
 from app.catalog.models import CatalogEdition, Medicine
+from app.me.models import Consent, VerificationAttempt
 from app.posts.models import Post, PostItem
 from app.staff.models import StaffAccount
 
 __all__ = [
     "AuthSession",
     "CatalogEdition",
+    "Consent",
     "Medicine",
     "Post",
     "PostItem",
@@ -16,4 +18,5 @@ __all__ = [
     "StaffAccount",
     "User",
     "UserVerification",
+    "VerificationAttempt",
 ]

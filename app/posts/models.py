@@ -21,7 +21,9 @@ from app.catalog.models import Medicine
 from app.extensions import db
 
 POST_KINDS = ("need", "offer")
-POST_STATUSES = ("open", "resolved", "removed")
+# "withdrawn": taken off the square because its author withdrew a consent it relies on
+# (location or contact) or deleted the account.
+POST_STATUSES = ("open", "resolved", "removed", "withdrawn")
 NOTE_MAX_LENGTH = 200
 
 
