@@ -124,6 +124,14 @@ class Config:
     # Pages send Referrer-Policy: no-referrer, so browsers send no Referer for Flask-WTF's
     # HTTPS-only referrer check to compare; the token and SameSite cookie carry the protection.
     WTF_CSRF_SSL_STRICT = False
+    # Me: real-name verification and consents (app/me).
+    # Seconds to wait for the identity provider before answering 502.
+    IDENTITY_TIMEOUT_SECONDS = _env_int("IDENTITY_TIMEOUT_SECONDS", 5)
+    # Calls to the identity provider one account may make in any 24 hours; each costs money and
+    # tells whether a name belongs to a number, so a stolen number cannot be tried name by name.
+    VERIFICATION_ATTEMPTS_PER_DAY = _env_int("VERIFICATION_ATTEMPTS_PER_DAY", 5)
+    # Age, on today's date in China, from which a person may verify and so post.
+    MINIMUM_AGE = _env_int("MINIMUM_AGE", 18)
 
     API_TITLE = "MedShare API"
     API_VERSION = "v1"

@@ -14,6 +14,7 @@ from app.auth.wechat_routes import bp as wechat_bp
 from app.catalog.routes import bp as catalog_bp
 from app.extensions import csrf, db, migrate
 from app.health.routes import bp as health_bp
+from app.me.routes import bp as me_bp
 from app.migration_options import MIGRATIONS_DIR
 from app.openapi import ProblemApi
 from app.settings_check import refuse_unsafe_settings
@@ -56,6 +57,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     # The review page: plain Flask pages, outside the OpenAPI document; its errors are pages too.
     app.register_blueprint(review_bp)
     errors.render_as_pages(app, review_bp.url_prefix, REVIEW_ERROR_TEMPLATE)
+    api.register_blueprint(me_bp, url_prefix="/api/v1/me")
 
     cli.init_app(app)
     return app
