@@ -1,6 +1,7 @@
 """Demo users and posts around the six busiest cities, in the shape of the real December 2022 posts.
 
-Only for `make run`: phone numbers use the 199-0000 range and identity numbers are made up.
+Only for `make run`: phone numbers use the 199-0000 range, and identity numbers and names are
+made up; like real ones, the names are stored masked and the numbers as HMACs only.
 """
 
 import functools
@@ -17,6 +18,9 @@ from app.auth.models import User, UserVerification
 from app.catalog.models import Medicine
 from app.catalog.service import current_medicines
 from app.extensions import db
+from app.me.models import Consent
+from app.me.names import mask_name
+from app.me.service import policies
 from app.posts.models import Post, PostItem
 from geo.cities import busiest_cities
 
@@ -43,8 +47,10 @@ def seed_demo_posts(count: int, seed: int) -> int:
     rng = random.Random(seed)
     shape = demo_shape()
     medicines = [m for m in current_medicines() if shape["medicine_weights"].get(m.code, 0) > 0]
-    users = [_demo_user(rng, number) for number in range(max(1, count // POSTS_PER_USER))]
+    users = [_demo_user(rng) for _ in range(max(1, count // POSTS_PER_USER))]
     db.session.add_all(users)
+    db.session.flush()
+    db.session.add_all(consent for user in users for consent in _demo_consents(user))
     now = datetime.now(UTC)
     db.session.add_all(
         _demo_post(rng, shape, medicines, rng.choice(users), now) for _ in range(count)
@@ -53,17 +59,26 @@ def seed_demo_posts(count: int, seed: int) -> int:
     return count
 
 
-def _demo_user(rng: random.Random, number: int) -> User:
+def _demo_user(rng: random.Random) -> User:
     birth = datetime(1950, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(365 * 55))
     first_17 = f"{rng.choice(busiest_cities()).area_code}{birth:%Y%m%d}{rng.randrange(1000):03d}"
-    prefix = rng.choice(demo_shape()["display_name_prefixes"])
+    shape = demo_shape()
+    given = rng.choices(shape["given_name_characters"], k=rng.choice(shape["given_name_lengths"]))
     return User(
-        display_name=f"{prefix}{number:04d}",
+        display_name=mask_name(rng.choice(shape["family_names"]) + "".join(given)),
         id_number_hmac=id_number_digest(
             first_17 + check_character(first_17), current_app.config["ID_NUMBER_HMAC_KEY"]
         ),
         verifications=[UserVerification(level="identity", provider="demo")],
     )
+
+
+def _demo_consents(user: User) -> list[Consent]:
+    """A demo poster consented to all that posting needs, to the policies now current."""
+    return [
+        Consent(user_id=user.id, purpose=purpose, policy_version=policy["current"])
+        for purpose, policy in policies().items()
+    ]
 
 
 def _demo_post(

@@ -1,9 +1,11 @@
 """Demo data looks like the December 2022 square and is created once."""
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from app.auth.models import User
 from app.catalog.models import Medicine
-from app.demo.seed import seed_demo_posts
+from app.demo.seed import demo_shape, seed_demo_posts
+from app.me.models import CONSENT_PURPOSES, Consent
 from app.posts.models import Post, PostItem
 from geo.cities import busiest_cities
 
@@ -57,3 +59,38 @@ def test_seeding_twice_changes_nothing(catalog):
     seed_demo_posts(50, seed=1)
     assert seed_demo_posts(50, seed=1) == 0
     assert catalog.scalar(select(func.count()).select_from(Post)) == 50
+
+
+def demo_people(session) -> list[tuple[str, list[str], list[str]]]:
+    """Each demo user's display name, levels and consented purposes, in creation order."""
+    users = session.scalars(select(User).order_by(User.id)).all()
+    return [
+        (
+            user.display_name,
+            [level.level for level in user.verifications],
+            sorted(session.scalars(select(Consent.purpose).where(Consent.user_id == user.id))),
+        )
+        for user in users
+    ]
+
+
+def test_demo_users_are_verified_consenting_people_shown_by_masked_names(catalog):
+    seed_demo_posts(60, seed=4)
+    people = demo_people(catalog)
+    family_names = demo_shape()["family_names"]
+    assert people
+    for display_name, levels, purposes in people:
+        family = display_name.rstrip("*")
+        assert family in family_names and 1 <= len(display_name) - len(family) <= 2
+        assert levels == ["identity"]
+        assert purposes == sorted(CONSENT_PURPOSES)
+    assert any(len(name.rstrip("*")) == 2 for name, _, _ in people), "a compound surname"
+
+
+def test_demo_people_are_the_same_for_the_same_seed(catalog):
+    seed_demo_posts(60, seed=4)
+    first = demo_people(catalog)
+    for model in (PostItem, Post, Consent, User):
+        catalog.execute(delete(model))
+    seed_demo_posts(60, seed=4)
+    assert demo_people(catalog) == first
