@@ -14,6 +14,15 @@ ROLE_POWERS = (
     "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user"
 )
 OUR_TABLES = {"catalog_editions", "medicines", "users", "posts", "post_items", "sms_challenges"}
+OUR_TABLES = {
+    "catalog_editions",
+    "medicines",
+    "users",
+    "posts",
+    "post_items",
+    "consents",
+    "verification_attempts",
+}
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, timezone
 
 import yaml
 
@@ -41,8 +40,11 @@ HMT_PREFIXES = ("810000", "820000", "830000")
 # The first digit of a foreigner's permanent residence number; mainland region codes start 1-6.
 FOREIGNER_MARK = "9"
 EARLIEST_BIRTH_YEAR = 1900
-# Ages are counted on the calendar date in China, wherever the server's clock is set.
-CHINA_TIME = ZoneInfo("Asia/Shanghai")
+# Ages are counted on the calendar date in China, wherever the server's clock is set. China keeps
+# UTC+8 all year (no daylight saving since 1991), so no time zone database is needed.
+CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
+# libyaml reads the 7,400 region codes about ten times faster than the pure-Python loader.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 NUMBER_FIELD = "document_number"
 TYPE_FIELD = "document_type"
@@ -95,7 +97,7 @@ LAYOUTS = {
 def region_codes() -> frozenset[str]:
     """Every GB/T 2260 code a resident identity number can begin with, abolished ones included."""
     with open(REGIONS_PATH, encoding="utf-8") as handle:
-        return frozenset(yaml.load(handle, Loader=yaml.CSafeLoader))
+        return frozenset(yaml.load(handle, Loader=YAML_LOADER))  # noqa: S506 - a safe loader
 
 
 @functools.cache

@@ -118,12 +118,13 @@ def verify_identity(user: User, name: str, document_type: str, document_number: 
         IdentityInUse: another account is verified with the same document.
     """
     require_consent(user, IDENTITY_PURPOSE)
+    # One verification at a time per account, so that two requests can neither both take the
+    # last attempt nor both verify it; the reloaded account shows what an earlier one did.
+    db.session.refresh(user, with_for_update=True)
     if user.verification("identity") is not None:
         raise AlreadyVerified
     config = current_app.config
     now = datetime.now(UTC)
-    # One verification at a time per account, so two requests cannot both take the last attempt.
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     _refuse_when_attempts_used_up(user, now, config["VERIFICATION_ATTEMPTS_PER_DAY"])
     try:
         name = normalise_name(name)
