@@ -147,18 +147,7 @@ def verify_identity(user: User, name: str, document_type: str, document_number: 
     if outcome in REFUSALS:
         error, field, message = REFUSALS[outcome]
         raise error(errors={field: [message]})
-
-    digest = id_number_digest(document.number, config["ID_NUMBER_HMAC_KEY"])
-    if _holder_of(digest) is not None:
-        raise IdentityInUse
-    user.id_number_hmac = digest
-    user.display_name = mask_name(name)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # Another account took the same document between the check above and this write.
-        db.session.rollback()
-        raise IdentityInUse from None
+    _store_identity(user, name, id_number_digest(document.number, config["ID_NUMBER_HMAC_KEY"]))
     record_verification(user, "identity", provider.name)
     db.session.commit()
     return user
@@ -259,6 +248,20 @@ def _active_consent(user: User, purpose: str) -> Consent | None:
             Consent.user_id == user.id, Consent.purpose == purpose, Consent.withdrawn_at.is_(None)
         )
     ).one_or_none()
+
+
+def _store_identity(user: User, name: str, digest: bytes) -> None:
+    """Keep what verification may keep: the number's HMAC and the masked name. Nothing else."""
+    if _holder_of(digest) is not None:
+        raise IdentityInUse
+    user.id_number_hmac = digest
+    user.display_name = mask_name(name)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another account took the same document between the check above and this write.
+        db.session.rollback()
+        raise IdentityInUse from None
 
 
 def _holder_of(digest: bytes) -> int | None:
