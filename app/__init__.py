@@ -54,10 +54,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(auth_bp, url_prefix="/api/v1/auth")
     api.register_blueprint(sms_bp, url_prefix="/api/v1/auth/sms")
     api.register_blueprint(wechat_bp, url_prefix="/api/v1/auth")
+    api.register_blueprint(me_bp, url_prefix="/api/v1/me")
     # The review page: plain Flask pages, outside the OpenAPI document; its errors are pages too.
     app.register_blueprint(review_bp)
     errors.render_as_pages(app, review_bp.url_prefix, REVIEW_ERROR_TEMPLATE)
-    api.register_blueprint(me_bp, url_prefix="/api/v1/me")
 
     cli.init_app(app)
     return app
