@@ -1,4 +1,4 @@
-"""Refuses to start production with settings that are only fit for a laptop."""
+"""Refuses settings that cannot work, and production settings fit only for a laptop."""
 
 from config import (
     DEFAULT_DATABASE_OWNER_URL,
@@ -18,6 +18,27 @@ DEVELOPMENT_ONLY_PROVIDERS = {
     "SMS_PROVIDER": "log",
     "IDENTITY_PROVIDER": "checksum-only",
 }
+# Each provider setting's possible values, and what each value needs set in production.
+PROVIDER_NEEDS = {
+    "SMS_PROVIDER": {
+        "log": (),
+        "tencentcloud": (
+            "TENCENTCLOUD_SECRET_ID",
+            "TENCENTCLOUD_SECRET_KEY",
+            "SMS_SDK_APP_ID",
+            "SMS_SIGN_NAME",
+            "SMS_TEMPLATE_ID",
+        ),
+    },
+    "IDENTITY_PROVIDER": {
+        "checksum-only": (),
+        "tencentcloud-faceid": ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"),
+    },
+}
+# The mini program cannot sign anyone in without these.
+PRODUCTION_NEEDS = ("WECHAT_APP_ID", "WECHAT_APP_SECRET")
+LEVEL_SETTINGS = ("POSTING_VERIFICATION_LEVEL", "CONTACT_VERIFICATION_LEVEL")
+VERIFICATION_LEVELS = ("phone", "identity")
 MINIMUM_SECRET_LENGTH = 32
 # Setting name -> the environment variable that sets it, for the development database URLs.
 DATABASE_URLS_WITH_DEFAULTS = {
@@ -27,15 +48,26 @@ DATABASE_URLS_WITH_DEFAULTS = {
 
 
 class UnsafeSettings(RuntimeError):
-    """Raised at start-up when production would run with a missing or default secret."""
+    """Raised at start-up when settings cannot work, or production would run on defaults."""
 
 
 def refuse_unsafe_settings(config) -> None:
-    """Stop a production start whose secrets or database URLs are missing or development defaults.
+    """Stop a start whose settings name no known provider or level, and a production start
+    whose secrets, database URLs or provider credentials are missing or development defaults.
 
     Raises:
-        UnsafeSettings: naming every environment variable that must be set.
+        UnsafeSettings: naming every environment variable that must be set or corrected.
     """
+    unknown = [
+        f"{name}={config.get(name)!r} (one of {', '.join(known)})"
+        for name, known in (
+            *((name, tuple(values)) for name, values in PROVIDER_NEEDS.items()),
+            *((name, VERIFICATION_LEVELS) for name in LEVEL_SETTINGS),
+        )
+        if config.get(name) not in known
+    ]
+    if unknown:
+        raise UnsafeSettings(f"unknown settings: {'; '.join(unknown)}")
     if config["ENV_NAME"] != "production":
         return
     problems = [
@@ -55,6 +87,12 @@ def refuse_unsafe_settings(config) -> None:
         for name, development_only in DEVELOPMENT_ONLY_PROVIDERS.items()
         if config.get(name) == development_only
     ]
+    needed = [*PRODUCTION_NEEDS]
+    for name, values in PROVIDER_NEEDS.items():
+        needed += values[config[name]]
+    problems += [name for name in dict.fromkeys(needed) if not config.get(name)]
+    if config.get("SMS_PROTOCOL") != "https":
+        problems.append("SMS_PROTOCOL (https)")
     if problems:
         raise UnsafeSettings(
             f"production needs its own secrets (at least {MINIMUM_SECRET_LENGTH} characters), "

@@ -3,7 +3,9 @@
 import pytest
 
 from app import create_app
-from app.settings_check import UnsafeSettings
+from app.auth.sms.senders import sender_for
+from app.me.providers import identity_provider
+from app.settings_check import PROVIDER_NEEDS, UnsafeSettings
 from config import DEFAULT_DATABASE_OWNER_URL, DEFAULT_DATABASE_URL, DEFAULT_SECRET_KEY
 
 STRONG = "k" * 40
@@ -15,6 +17,13 @@ PRODUCTION_SETTINGS = {
     "DATABASE_OWNER_URL": "postgresql+psycopg2://owner:s3cret@db.internal/medshare",
     "SMS_PROVIDER": "tencentcloud",
     "IDENTITY_PROVIDER": "tencentcloud-faceid",
+    "TENCENTCLOUD_SECRET_ID": "AKIDexample",
+    "TENCENTCLOUD_SECRET_KEY": "example-secret-key",
+    "SMS_SDK_APP_ID": "1400000000",
+    "SMS_SIGN_NAME": "邻里药箱",
+    "SMS_TEMPLATE_ID": "100000",
+    "WECHAT_APP_ID": "wx0000000000000000",
+    "WECHAT_APP_SECRET": "example-app-secret",
 }
 
 
@@ -65,3 +74,55 @@ def test_development_accepts_the_defaults():
     app = create_app("development")
     assert app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY
     assert app.config["SMS_PROVIDER"] == "log"
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "WECHAT_APP_ID",
+        "WECHAT_APP_SECRET",
+        "TENCENTCLOUD_SECRET_ID",
+        "TENCENTCLOUD_SECRET_KEY",
+        "SMS_SDK_APP_ID",
+        "SMS_SIGN_NAME",
+        "SMS_TEMPLATE_ID",
+    ],
+)
+def test_production_refuses_real_providers_without_their_credentials(setting):
+    with pytest.raises(UnsafeSettings, match=setting):
+        create_app("production", **{**PRODUCTION_SETTINGS, setting: ""})
+
+
+def test_production_sends_sms_requests_over_https_only():
+    with pytest.raises(UnsafeSettings, match="SMS_PROTOCOL"):
+        create_app("production", **{**PRODUCTION_SETTINGS, "SMS_PROTOCOL": "http"})
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("SMS_PROVIDER", "aliyun"),
+        ("IDENTITY_PROVIDER", "checksum"),
+        ("POSTING_VERIFICATION_LEVEL", "none"),
+        ("CONTACT_VERIFICATION_LEVEL", "Identity"),
+    ],
+)
+def test_any_environment_refuses_a_provider_or_level_it_does_not_know(setting, value):
+    with pytest.raises(UnsafeSettings, match=setting):
+        create_app("development", **{setting: value})
+
+
+@pytest.mark.parametrize("value", sorted(PROVIDER_NEEDS["SMS_PROVIDER"]))
+def test_every_known_sms_provider_can_be_built(value):
+    assert callable(sender_for({**PRODUCTION_SETTINGS, "SMS_PROVIDER": value}))
+
+
+@pytest.mark.parametrize("value", sorted(PROVIDER_NEEDS["IDENTITY_PROVIDER"]))
+def test_every_known_identity_provider_can_be_built(value):
+    config = {
+        **PRODUCTION_SETTINGS,
+        "IDENTITY_PROVIDER": value,
+        "IDENTITY_ENDPOINT": "faceid.tencentcloudapi.com",
+        "IDENTITY_TIMEOUT_SECONDS": 5,
+    }
+    assert identity_provider(config).name == value
