@@ -27,8 +27,8 @@ class WeChatCodeSchema(ma.Schema):
 
 
 class VerificationLevelSchema(ma.Schema):
-    level = ma.fields.String(metadata={"example": "phone"})
-    provider = ma.fields.String(metadata={"example": "wechat"})
+    level = ma.fields.String(metadata={"example": "identity"})
+    provider = ma.fields.String(metadata={"example": "tencentcloud-faceid"})
     verified_at = ma.fields.DateTime()
 
 

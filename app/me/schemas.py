@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from app.auth.schemas import VerificationLevelSchema
 from app.i18n import negotiate_locale
 from app.me.documents import DOCUMENT_TYPES
 from app.me.models import CONSENT_PURPOSES
@@ -19,12 +20,6 @@ class VerificationSchema(ma.Schema):
     )
 
 
-class LevelSchema(ma.Schema):
-    level = ma.fields.String(metadata={"example": "identity"})
-    provider = ma.fields.String(metadata={"example": "tencentcloud-faceid"})
-    verified_at = ma.fields.DateTime()
-
-
 class MeSchema(ma.Schema):
     id = ma.fields.Integer()
     display_name = ma.fields.String(
@@ -33,7 +28,7 @@ class MeSchema(ma.Schema):
     mobile = ma.fields.String(
         attribute="phone_masked", allow_none=True, metadata={"example": "138****8000"}
     )
-    levels = ma.fields.List(ma.fields.Nested(LevelSchema), attribute="verifications")
+    levels = ma.fields.List(ma.fields.Nested(VerificationLevelSchema), attribute="verifications")
     wechat_bound = ma.fields.Function(lambda user: user.wechat_openid_hmac is not None)
     created_at = ma.fields.DateTime()
 
