@@ -30,6 +30,7 @@ class Codes(MethodView):
 class SignIn(MethodView):
     @bp.arguments(SignInSchema)
     @bp.response(200, TokenPairSchema)
+    @bp.alt_response(401, response="UNAUTHORIZED", description="The account is banned")
     def post(self, body):
         """Trade the code for a token pair; the account is made on first sign-in"""
         return service.sign_in(body["mobile"], body["code"])
