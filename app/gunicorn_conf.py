@@ -4,6 +4,9 @@ gunicorn's error log names the request line, query string included, when a reque
 Flask; routed through JsonFormatter it is redacted like every other log line.
 """
 
+# gunicorn's control socket sits at one fixed path per user, so a second server (a benchmark's
+# reference, a second checkout) would take it over and remove it on exit. Nothing uses it.
+control_socket_disable = True
 # No access log: app.request_log writes one line per request, with the route and not the path.
 accesslog = None
 logconfig_dict = {

@@ -11,7 +11,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 
 from moderation.masking import redact_personal_data
 
@@ -37,6 +37,9 @@ class JsonFormatter(logging.Formatter):
             (name, redact_personal_data(value) if isinstance(value, str) else value)
             for name, value in getattr(record, "fields", {}).items()
         )
+        if has_request_context() and "request_id" in g:
+            # Lines a request's services write (SMS, WeChat, audit) join up with its request line.
+            entry.setdefault("request_id", g.request_id)
         if record.exc_info:
             entry["exception"] = redact_personal_data(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)

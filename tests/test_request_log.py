@@ -116,3 +116,9 @@ def test_gunicorns_own_log_lines_are_json_and_redacted(capsys):
     assert PHONE not in line and COORDINATES[0] not in line
     assert "[phone]" in entry["message"]
     assert gunicorn_conf.accesslog is None
+
+
+def test_lines_written_during_a_request_carry_its_request_id(client, log_records):
+    client.get("/api/v1/_probe/crash", headers={"X-Request-ID": "trace-me-1"})
+    lines = [line for line in log_records() if line["logger"] != "medshare.request"]
+    assert lines and all(line["request_id"] == "trace-me-1" for line in lines)

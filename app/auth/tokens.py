@@ -124,7 +124,12 @@ def _session_for(claims: dict) -> AuthSession | None:
 @jwt.token_in_blocklist_loader
 def _token_is_revoked(_header: dict, claims: dict) -> bool:
     session = _session_for(claims)
-    if session is None or session.revoked_at is not None or str(session.user_id) != claims["sub"]:
+    if session is None or str(session.user_id) != claims["sub"]:
+        return True
+    if session.user.status != "active":
+        # Banning or deleting also revokes the sessions; the user lookup then says why.
+        return False
+    if session.revoked_at is not None:
         return True
     if claims["gen"] == session.generation:
         return False
