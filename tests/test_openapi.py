@@ -40,3 +40,26 @@ def test_docs_page_loads_only_assets_served_here(client):
         assert not re.match(r"^(https?:)?//", source), f"{source} would reach outside the machine"
         with client.get(source) as asset:
             assert asset.status_code == 200
+
+
+def test_every_schema_property_says_its_type(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    untyped = [
+        f"{name}.{field}"
+        for name, schema in schemas.items()
+        for field, spec in schema.get("properties", {}).items()
+        if not {"type", "$ref", "allOf", "oneOf"} & set(spec)
+    ]
+    assert not untyped
+
+
+def test_operations_that_need_a_token_say_so_and_document_401(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    secured = [
+        (operation, path)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if method != "parameters" and operation.get("security")
+    ]
+    assert {path for _, path in secured} >= {"/api/v1/me", "/api/v1/auth/refresh"}
+    assert all("401" in operation["responses"] for operation, _ in secured)

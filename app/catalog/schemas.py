@@ -28,19 +28,21 @@ class MedicineSchema(ma.Schema):
     code = ma.fields.String(metadata={"example": "ibuprofen"})
     name = ma.fields.Function(
         lambda medicine: medicine.name_zh if negotiate_locale() == "zh" else medicine.name_en,
-        metadata={"description": "Generic name in the negotiated language"},
+        metadata={"type": "string", "description": "Generic name in the negotiated language"},
     )
     name_zh = ma.fields.String()
     name_en = ma.fields.String()
     symptom_group = ma.fields.String(metadata={"example": "fever"})
     symptom_group_label = ma.fields.Function(
-        lambda medicine: _localized("symptom_groups", medicine.symptom_group)
+        lambda medicine: _localized("symptom_groups", medicine.symptom_group),
+        metadata={"type": "string"},
     )
     category = ma.fields.String(metadata={"example": "chemical"})
     otc_class = ma.fields.String(metadata={"example": "otc_a"})
     postable = ma.fields.Boolean(attribute="enabled")
     prohibited_reason = ma.fields.Function(
-        lambda medicine: _localized("prohibited_reasons", medicine.prohibited_reason)
+        lambda medicine: _localized("prohibited_reasons", medicine.prohibited_reason),
+        metadata={"type": "string", "nullable": True},
     )
     units = ma.fields.Function(
         lambda medicine: [
@@ -53,7 +55,16 @@ class MedicineSchema(ma.Schema):
             if code in medicine.unit_caps
         ],
         metadata={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "label": {"type": "string"},
+                    "max_per_post": {"type": "integer"},
+                },
+            },
             "description": "Units this medicine may be posted in, with the cap per post, "
-            "smallest unit first (JSONB keeps no order, so rules.yaml's order is used)"
+            "smallest unit first (JSONB keeps no order, so rules.yaml's order is used)",
         },
     )

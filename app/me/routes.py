@@ -76,8 +76,8 @@ class Consent(MethodView):
 
 @bp.route("/policies")
 class Policies(MethodView):
-    @signed_in(bp)
+    # Public: a client shows these before the user has signed in or agreed to anything.
     @bp.response(200, PolicySchema(many=True))
     def get(self):
-        """The current policy of each purpose, to show before asking for consent"""
+        """The current policy of each purpose, to show before asking for consent (no sign-in)"""
         return service.current_policies()

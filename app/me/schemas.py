@@ -29,7 +29,9 @@ class MeSchema(ma.Schema):
         attribute="phone_masked", allow_none=True, metadata={"example": "138****8000"}
     )
     levels = ma.fields.List(ma.fields.Nested(VerificationLevelSchema), attribute="verifications")
-    wechat_bound = ma.fields.Function(lambda user: user.wechat_openid_hmac is not None)
+    wechat_bound = ma.fields.Function(
+        lambda user: user.wechat_openid_hmac is not None, metadata={"type": "boolean"}
+    )
     created_at = ma.fields.DateTime()
 
 
@@ -45,14 +47,21 @@ class ConsentSchema(ma.Schema):
     policy_version = ma.fields.String(metadata={"example": "2026-11-01"})
     granted_at = ma.fields.DateTime()
     withdrawn_at = ma.fields.DateTime(allow_none=True)
-    active = ma.fields.Function(lambda consent: consent.withdrawn_at is None)
+    active = ma.fields.Function(
+        lambda consent: consent.withdrawn_at is None, metadata={"type": "boolean"}
+    )
 
 
 class PolicySchema(ma.Schema):
     purpose = ma.fields.String(metadata={"example": "identity_verification"})
     version = ma.fields.String(metadata={"example": "2026-11-01"})
-    title = ma.fields.Function(lambda policy: policy["title"][negotiate_locale()])
+    title = ma.fields.Function(
+        lambda policy: policy["title"][negotiate_locale()], metadata={"type": "string"}
+    )
     text = ma.fields.Function(
         lambda policy: policy["text"][negotiate_locale()],
-        metadata={"description": "What the user consents to, in the negotiated language"},
+        metadata={
+            "type": "string",
+            "description": "What the user consents to, in the negotiated language",
+        },
     )
