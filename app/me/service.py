@@ -46,7 +46,9 @@ class ConsentRequired(DomainError):
     code = "consent_required"
 
     def __init__(self, purpose: str):
-        super().__init__(purpose=purpose)
+        # The policy's own title names the purpose to people, in each language.
+        title = current_policy(purpose)["title"]
+        super().__init__(purpose=purpose, purpose_zh=title["zh"], purpose_en=title["en"])
 
 
 class AlreadyVerified(DomainError):
@@ -97,12 +99,19 @@ def policies() -> dict:
         return yaml.safe_load(handle)
 
 
+def current_policy(purpose: str) -> dict:
+    """The current version of one purpose's policy, with its title and text in each language."""
+    policy = policies()[purpose]
+    return {
+        "purpose": purpose,
+        "version": policy["current"],
+        **policy["versions"][policy["current"]],
+    }
+
+
 def current_policies() -> list[dict]:
-    """The current version of each purpose's policy, with its title and text in each language."""
-    return [
-        {"purpose": purpose, "version": policy["current"], **policy["versions"][policy["current"]]}
-        for purpose, policy in policies().items()
-    ]
+    """The current version of each purpose's policy."""
+    return [current_policy(purpose) for purpose in policies()]
 
 
 def verify_identity(user: User, name: str, document_type: str, document_number: str) -> User:
@@ -292,7 +301,11 @@ def _refuse_when_attempts_used_up(user: User, now: datetime, allowed: int) -> No
     # The next attempt is allowed once enough of these have left the window to be under the cap.
     frees_at = counted[len(counted) - allowed] + ATTEMPT_WINDOW
     retry_after = max(1, math.ceil((frees_at - now).total_seconds()))
-    raise AttemptsExhausted(headers={"Retry-After": str(retry_after)}, limit=allowed)
+    raise AttemptsExhausted(
+        headers={"Retry-After": str(retry_after)},
+        limit=allowed,
+        hours=math.ceil(retry_after / 3600),
+    )
 
 
 def _record_attempt(user: User, now: datetime, outcome: str) -> None:

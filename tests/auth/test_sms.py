@@ -146,7 +146,7 @@ def test_too_soon_is_a_429_problem_with_retry_after(client):
     assert response.mimetype == "application/problem+json"
     assert response.json["code"] == "sms_limit_reached"
     assert response.headers["Retry-After"] == "60"
-    assert "60" in response.json["detail"]
+    assert "1 分钟" in response.json["detail"]
 
 
 def test_a_number_gets_ten_codes_a_day(db_session):

@@ -23,7 +23,8 @@ def test_verification_needs_the_identity_consent_first(consenting, verify, db_se
     response = verify(pair, NAME, NUMBER)
     assert response.status_code == 403
     assert response.json["code"] == "consent_required"
-    assert "identity_verification" in response.json["detail"]
+    # People read the policy's title, not the purpose's code name.
+    assert "「实名认证」" in response.json["detail"]
     assert user.verification("identity") is None and attempts(db_session, user) == 0
 
 

@@ -41,7 +41,10 @@ class SmsLimitReached(DomainError):
     code = "sms_limit_reached"
 
     def __init__(self, retry_after: int):
-        super().__init__(headers={"Retry-After": str(retry_after)}, retry_after=retry_after)
+        # People read minutes; the header keeps the exact seconds for clients.
+        super().__init__(
+            headers={"Retry-After": str(retry_after)}, minutes=math.ceil(retry_after / 60)
+        )
 
 
 class SmsUnavailable(DomainError):
