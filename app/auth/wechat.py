@@ -54,6 +54,13 @@ class WeChatRateLimited(_ComeBackLater):
     retry_setting = "WECHAT_RATE_LIMITED_RETRY_SECONDS"
 
 
+class WeChatNotConfigured(DomainError):
+    """No app id or secret: a development server started without the mini program's credentials
+    (production refuses to start so). Nothing is sent to WeChat."""
+
+    code = "wechat_not_configured"
+
+
 class WeChatBusy(_ComeBackLater):
     """-1: WeChat's own systems are busy."""
 
@@ -206,6 +213,8 @@ class WeChatClient:
     def _request(self, method: str, path: str, **kwargs) -> dict:
         """WeChat's JSON answer, whatever its errcode; transport failures raise."""
         config = current_app.config
+        if not (config["WECHAT_APP_ID"] and config["WECHAT_APP_SECRET"]):
+            raise WeChatNotConfigured
         url = f"{config['WECHAT_API_BASE_URL'].rstrip('/')}/{path}"
         try:
             response = self._http.request(

@@ -301,3 +301,11 @@ def test_nothing_secret_reaches_the_log(app, client, wechat, sign_in, monkeypatc
     assert [(record["api"], record["error"]) for record in failed] == [
         (JSCODE2SESSION, "ConnectionError")
     ]
+
+
+def test_a_server_without_wechat_credentials_says_so_and_calls_nobody(client, wechat, monkeypatch):
+    monkeypatch.setitem(client.application.config, "WECHAT_APP_SECRET", "")
+    response = sign_in_with(client, wechat)
+    assert response.status_code == 503
+    assert response.json["code"] == "wechat_not_configured"
+    assert wechat.seen == []
