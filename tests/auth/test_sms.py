@@ -207,3 +207,12 @@ def test_a_banned_number_gets_no_tokens(client, db_session, log_records):
     refused = client.post(SIGN_IN, json={"mobile": MOBILE, "code": logged_code(log_records)})
     assert refused.status_code == 401
     assert refused.json["code"] == "account_unavailable"
+
+
+@pytest.mark.parametrize("typo", ["abc", "12345", "1234567", "12 345"])
+def test_a_malformed_code_is_a_field_error_that_costs_no_try(client, db_session, typo):
+    client.post(CODES, json={"mobile": MOBILE})
+    response = client.post(SIGN_IN, json={"mobile": MOBILE, "code": typo})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"code": ["验证码是 6 位数字。"]}
+    assert db_session.scalars(select(SmsChallenge.tries)).one() == 0

@@ -21,4 +21,9 @@ class CodeSentSchema(ma.Schema):
 
 class SignInSchema(ma.Schema):
     mobile = MOBILE
-    code = ma.fields.String(required=True, metadata={"example": "123456"})
+    # A malformed code is a typo, not a guess: refused here, it costs none of the code's tries.
+    code = ma.fields.String(
+        required=True,
+        validate=ma.validate.Regexp(r"^[0-9]{6}$", error="The code is 6 digits."),
+        metadata={"example": "123456"},
+    )
