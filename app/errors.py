@@ -7,6 +7,7 @@ bug and answers 500 after the session is rolled back.
 
 import json as std_json
 import logging
+import math
 
 from flask import Flask, current_app, g, json, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -68,6 +69,29 @@ class DomainError(Exception):
         self.errors = errors
         self.headers = headers or self.headers
         self.params = params
+
+
+class FieldsInvalid(DomainError):
+    """Fields broke a rule only a service can check; `errors` names each field."""
+
+    code = "validation_failed"
+
+
+class TryAgainLater(DomainError):
+    """A limit was reached. Retry-After gives clients the exact seconds; the detail text may
+    say {minutes} or {hours}, rounded up, for people.
+
+    Args:
+        retry_after: seconds until asking again may succeed.
+    """
+
+    def __init__(self, retry_after: int, **params):
+        super().__init__(
+            headers={"Retry-After": str(retry_after)},
+            minutes=math.ceil(retry_after / 60),
+            hours=math.ceil(retry_after / 3600),
+            **params,
+        )
 
 
 class ServiceNotReady(DomainError):

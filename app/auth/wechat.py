@@ -16,7 +16,7 @@ import requests
 from flask import Flask, current_app
 
 from app.auth.lookup import NotAMainlandMobile, normalise_mainland_mobile
-from app.errors import DomainError
+from app.errors import DomainError, TryAgainLater
 
 log = logging.getLogger("medshare.wechat")
 
@@ -38,13 +38,13 @@ class WeChatCodeInvalid(DomainError):
         super().__init__(errors={"code": ["The code is invalid, expired or already used."]})
 
 
-class _ComeBackLater(DomainError):
-    """A problem whose answer says, through Retry-After, when asking again may succeed."""
+class _ComeBackLater(TryAgainLater):
+    """WeChat says when, only by its errcode; the wait is a setting."""
 
     retry_setting = ""
 
     def __init__(self):
-        super().__init__(headers={"Retry-After": str(current_app.config[self.retry_setting])})
+        super().__init__(current_app.config[self.retry_setting])
 
 
 class WeChatRateLimited(_ComeBackLater):

@@ -19,7 +19,7 @@ from app.auth.identity import id_number_digest
 from app.auth.models import DEFAULT_DISPLAY_NAME, User, UserVerification
 from app.auth.service import record_verification
 from app.auth.tokens import end_all_sessions
-from app.errors import DomainError
+from app.errors import DomainError, FieldsInvalid, TryAgainLater
 from app.extensions import db
 from app.me.documents import DocumentRejected, check_document, today_in_china
 from app.me.models import Consent, VerificationAttempt
@@ -67,11 +67,7 @@ class IdentityNotFound(DomainError):
     code = "identity_not_found"
 
 
-class InvalidInput(DomainError):
-    code = "validation_failed"
-
-
-class AttemptsExhausted(DomainError):
+class AttemptsExhausted(TryAgainLater):
     code = "verification_attempts_exhausted"
 
 
@@ -87,8 +83,8 @@ class UnknownPurpose(DomainError):
 REFUSALS = {
     Outcome.MISMATCH: (IdentityMismatch, NAME_FIELD, NAME_MISMATCH),
     Outcome.NOT_FOUND: (IdentityNotFound, "document_number", NUMBER_NOT_FOUND),
-    Outcome.NUMBER_REFUSED: (InvalidInput, "document_number", NUMBER_REFUSED),
-    Outcome.NAME_REFUSED: (InvalidInput, NAME_FIELD, NAME_REFUSED),
+    Outcome.NUMBER_REFUSED: (FieldsInvalid, "document_number", NUMBER_REFUSED),
+    Outcome.NAME_REFUSED: (FieldsInvalid, NAME_FIELD, NAME_REFUSED),
 }
 
 
@@ -121,7 +117,7 @@ def verify_identity(user: User, name: str, document_type: str, document_number: 
         ConsentRequired: no identity_verification consent in force.
         AlreadyVerified: the account already holds the identity level.
         AttemptsExhausted: the account used up its calls to the provider for the last 24 hours.
-        InvalidInput: the name or number breaks a rule (field errors name which).
+        FieldsInvalid: the name or number breaks a rule (field errors name which).
         IdentityMismatch, IdentityNotFound: the provider said no.
         IdentityProviderUnavailable: the provider could not answer.
         IdentityInUse: another account is verified with the same document.
@@ -144,7 +140,7 @@ def verify_identity(user: User, name: str, document_type: str, document_number: 
             minimum_age=config["MINIMUM_AGE"],
         )
     except (NameRejected, DocumentRejected) as rejected:
-        raise InvalidInput(errors={rejected.field: [rejected.message]}) from None
+        raise FieldsInvalid(errors={rejected.field: [rejected.message]}) from None
 
     provider = identity_provider(config)
     try:
@@ -192,11 +188,13 @@ def grant_consent(user: User, purpose: str, policy_version: str) -> tuple[Consen
         The consent in force, and whether it was created now (False: it already was).
 
     Raises:
-        InvalidInput: policy_version is not the current version.
+        FieldsInvalid: policy_version is not the current version.
     """
     current = policies()[purpose]["current"]
     if policy_version != current:
-        raise InvalidInput(errors={"policy_version": [VERSION_NOT_CURRENT.format(version=current)]})
+        raise FieldsInvalid(
+            errors={"policy_version": [VERSION_NOT_CURRENT.format(version=current)]}
+        )
     active = _active_consent(user, purpose)
     if active is not None and active.policy_version == current:
         return active, False
@@ -301,11 +299,7 @@ def _refuse_when_attempts_used_up(user: User, now: datetime, allowed: int) -> No
     # The next attempt is allowed once enough of these have left the window to be under the cap.
     frees_at = counted[len(counted) - allowed] + ATTEMPT_WINDOW
     retry_after = max(1, math.ceil((frees_at - now).total_seconds()))
-    raise AttemptsExhausted(
-        headers={"Retry-After": str(retry_after)},
-        limit=allowed,
-        hours=math.ceil(retry_after / 3600),
-    )
+    raise AttemptsExhausted(retry_after, limit=allowed)
 
 
 def _record_attempt(user: User, now: datetime, outcome: str) -> None:

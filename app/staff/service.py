@@ -18,7 +18,7 @@ from argon2.exceptions import VerifyMismatchError
 from flask import current_app
 from sqlalchemy import select, update
 
-from app.errors import DomainError
+from app.errors import DomainError, FieldsInvalid, TryAgainLater
 from app.extensions import db
 from app.staff.models import STAFF_ROLES, StaffAccount
 
@@ -51,7 +51,7 @@ class StaffSignInFailed(DomainError):
     code = "staff_sign_in_failed"
 
 
-class StaffLockedOut(DomainError):
+class StaffLockedOut(TryAgainLater):
     code = "staff_locked_out"
 
 
@@ -61,10 +61,6 @@ class StaffSignInRequired(DomainError):
 
 class StaffRoleRequired(DomainError):
     code = "forbidden"
-
-
-class InvalidStaffDetails(DomainError):
-    code = "validation_failed"
 
 
 class StaffUsernameTaken(DomainError):
@@ -84,7 +80,7 @@ def create_staff(username: str, role: str, password: str | None = None) -> Staff
         password: the password to set; None generates one, returned in the credentials.
 
     Raises:
-        InvalidStaffDetails: naming each field that is wrong.
+        FieldsInvalid: naming each field that is wrong.
         StaffUsernameTaken: another staff account has this username.
     """
     username = normalise_username(username)
@@ -250,7 +246,7 @@ def _check_new_account(username: str, role: str, password: str) -> None:
     if len(password) < minimum:
         errors["password"] = [f"Shorter than minimum length {minimum}."]
     if errors:
-        raise InvalidStaffDetails(errors=errors)
+        raise FieldsInvalid(errors=errors)
     if db.session.scalars(select(StaffAccount.id).where(StaffAccount.username == username)).first():
         raise StaffUsernameTaken(username=username)
 
@@ -282,7 +278,7 @@ def _refuse_while_locked(staff: StaffAccount, now: datetime, attempt: dict) -> N
     _audit("staff_sign_in", "locked_out", staff, **attempt)
     db.session.commit()
     seconds = math.ceil((staff.locked_until - now).total_seconds())
-    raise StaffLockedOut(headers={"Retry-After": str(seconds)}, minutes=math.ceil(seconds / 60))
+    raise StaffLockedOut(seconds)
 
 
 def _record_failure(staff: StaffAccount, now: datetime, outcome: str, attempt: dict) -> None:

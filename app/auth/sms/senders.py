@@ -16,7 +16,7 @@ from tencentcloud.sms.v20210111.models import SendSmsRequest
 from tencentcloud.sms.v20210111.sms_client import SmsClient
 
 from app.auth.lookup import mask_mobile
-from app.errors import DomainError
+from app.errors import DomainError, TryAgainLater
 
 log = logging.getLogger("medshare.sms")
 
@@ -35,16 +35,10 @@ PROVIDER_LIMITS: dict[str, timedelta | None] = {
 }
 
 
-class SmsLimitReached(DomainError):
+class SmsLimitReached(TryAgainLater):
     """The number (or the caller) has had as many codes as it may for now."""
 
     code = "sms_limit_reached"
-
-    def __init__(self, retry_after: int):
-        # People read minutes; the header keeps the exact seconds for clients.
-        super().__init__(
-            headers={"Retry-After": str(retry_after)}, minutes=math.ceil(retry_after / 60)
-        )
 
 
 class SmsUnavailable(DomainError):

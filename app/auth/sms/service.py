@@ -20,7 +20,7 @@ from app.auth.service import user_for_mobile
 from app.auth.sms.models import SmsChallenge
 from app.auth.sms.senders import SmsLimitReached, sender_for
 from app.auth.tokens import TokenPair, start_session
-from app.errors import DomainError
+from app.errors import DomainError, FieldsInvalid
 from app.extensions import db
 
 CODE_DIGITS = 6
@@ -40,9 +40,7 @@ class CodeSent:
     resend_after: int
 
 
-class NotAMobile(DomainError):
-    code = "validation_failed"
-
+class NotAMobile(FieldsInvalid):
     def __init__(self):
         super().__init__(errors={"mobile": ["Not a mainland China mobile number."]})
 
