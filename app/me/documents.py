@@ -19,7 +19,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import yaml
 
@@ -40,9 +40,6 @@ HMT_PREFIXES = ("810000", "820000", "830000")
 # The first digit of a foreigner's permanent residence number; mainland region codes start 1-6.
 FOREIGNER_MARK = "9"
 EARLIEST_BIRTH_YEAR = 1900
-# Ages are counted on the calendar date in China, wherever the server's clock is set. China keeps
-# UTC+8 all year (no daylight saving since 1991), so no time zone database is needed.
-CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 # libyaml reads the 7,400 region codes about ten times faster than the pure-Python loader.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -110,11 +107,6 @@ def normalise_number(text: str) -> str:
     """The number as issued: full-width characters folded, spaces dropped, x upper-cased."""
     folded = unicodedata.normalize("NFKC", text)
     return "".join(folded.split()).upper()
-
-
-def today_in_china(now: datetime) -> date:
-    """The calendar date in China at an aware instant, which is the date ages are counted on."""
-    return now.astimezone(CHINA_TIME).date()
 
 
 def check_document(document_type: str, text: str, *, today: date, minimum_age: int) -> Document:

@@ -19,9 +19,10 @@ from app.auth.identity import id_number_digest
 from app.auth.models import DEFAULT_DISPLAY_NAME, User, UserVerification
 from app.auth.service import record_verification
 from app.auth.tokens import end_all_sessions
+from app.china_time import today_in_china
 from app.errors import DomainError, FieldsInvalid, TryAgainLater
 from app.extensions import db
-from app.me.documents import DocumentRejected, check_document, today_in_china
+from app.me.documents import DocumentRejected, check_document
 from app.me.models import Consent, VerificationAttempt
 from app.me.names import NAME_FIELD, NameRejected, mask_name, normalise_name
 from app.me.providers import Outcome, ProviderUnavailable, identity_provider

@@ -13,7 +13,8 @@ from app import create_app
 from app.auth.lookup import lookup_digest
 from app.auth.sms import service
 from app.auth.sms.models import SmsChallenge
-from app.auth.sms.senders import CHINA_TIME, SmsLimitReached, SmsUnavailable
+from app.auth.sms.senders import SmsLimitReached, SmsUnavailable
+from app.china_time import CHINA_TIME
 from app.extensions import db
 from tests.fakes.server import serve
 from tests.fakes.tencentcloud_sms import SECRET_ID, SECRET_KEY, FakeTencentCloudSms

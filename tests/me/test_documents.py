@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from app.china_time import today_in_china
 from app.me import documents
 from app.me.documents import (
     FOREIGN_PERMANENT_RESIDENCE,
@@ -13,7 +14,6 @@ from app.me.documents import (
     age_on,
     check_document,
     region_codes,
-    today_in_china,
 )
 from tests.me.numbers import (
     foreign_permanent,

@@ -6,7 +6,7 @@ A sender either delivers or raises; the caller then keeps or drops the challenge
 import logging
 import math
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tencentcloud.common.credential import Credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
@@ -16,14 +16,13 @@ from tencentcloud.sms.v20210111.models import SendSmsRequest
 from tencentcloud.sms.v20210111.sms_client import SmsClient
 
 from app.auth.lookup import mask_mobile
+from app.china_time import until_midnight_in_china
 from app.errors import DomainError, TryAgainLater
 
 log = logging.getLogger("medshare.sms")
 
 MAINLAND_PREFIX = "+86"
 SENT = "Ok"
-# Tencent Cloud counts its daily quotas by the calendar day in China (UTC+8, no daylight saving).
-CHINA_TIME = timezone(timedelta(hours=8))
 # Tencent Cloud's limits on how often one number receives texts, and how long each holds it back;
 # None for a daily quota, which ends at midnight in China. Any other refusal is an outage to us.
 PROVIDER_LIMITS: dict[str, timedelta | None] = {
@@ -103,10 +102,8 @@ def _refusal(provider_code: str, request_id: str | None) -> DomainError:
     if provider_code not in PROVIDER_LIMITS:
         return SmsUnavailable()
     hold = PROVIDER_LIMITS[provider_code]
-    now = datetime.now(CHINA_TIME)
     if hold is None:
-        tomorrow = now.date() + timedelta(days=1)
-        hold = datetime.combine(tomorrow, datetime.min.time(), CHINA_TIME) - now
+        hold = until_midnight_in_china(datetime.now(UTC))
     return SmsLimitReached(math.ceil(hold.total_seconds()))
 
 
