@@ -83,7 +83,7 @@ def bind_mobile(user: User, mobile: str, provider: str) -> None:
         MobileInUse: another account already signs in with this number.
     """
     digest = _digest("mobile", mobile)
-    holder = db.session.scalars(select(User.id).where(User.phone_hmac == digest)).one_or_none()
+    holder = _holder_of_mobile(digest)
     if holder is not None and holder != user.id:
         raise MobileInUse
     try:
@@ -131,6 +131,10 @@ def ban_user(user: User) -> None:
     user.status = "banned"
     end_all_sessions(user.id)
     db.session.commit()
+
+
+def _holder_of_mobile(digest: bytes) -> int | None:
+    return db.session.scalars(select(User.id).where(User.phone_hmac == digest)).one_or_none()
 
 
 def _refuse_unless_active(user: User) -> None:

@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from app.auth import service
 from app.auth.lookup import NotAMainlandMobile, mask_mobile, normalise_mainland_mobile
 from app.auth.models import User
 from app.auth.service import (
@@ -80,3 +81,14 @@ def test_the_identity_level_covers_the_phone_level(app, db_session):
         require_level(user, "reveal_contact")
     finally:
         app.config["CONTACT_VERIFICATION_LEVEL"] = "identity"
+
+
+def test_two_accounts_racing_for_one_mobile_meet_the_unique_index(db_session, monkeypatch):
+    user_for_mobile("13912345678", provider="sms")
+    wechat_user = user_for_openid("o6_bmjrPTlm6_2sgVt7hMZOPfL2M")
+    # The bind checks before the other account's commit lands, so its check finds no holder.
+    monkeypatch.setattr(service, "_holder_of_mobile", lambda digest: None)
+    with pytest.raises(MobileInUse):
+        bind_mobile(wechat_user, "13912345678", provider="wechat")
+    db_session.refresh(wechat_user)
+    assert wechat_user.phone_hmac is None and wechat_user.verification("phone") is None
