@@ -19,7 +19,10 @@ class MedicineQuerySchema(ma.Schema):
 
 class UnitSchema(ma.Schema):
     code = ma.fields.String(metadata={"example": "tablet"})
-    label = ma.fields.String(metadata={"example": "片"})
+    label = ma.fields.Function(
+        lambda unit: _localized("units", unit["code"]),
+        metadata={"type": "string", "example": "片"},
+    )
     max_per_post = ma.fields.Integer(metadata={"example": 20})
 
 
@@ -44,27 +47,19 @@ class MedicineSchema(ma.Schema):
         lambda medicine: _localized("prohibited_reasons", medicine.prohibited_reason),
         metadata={"type": "string", "nullable": True},
     )
-    units = ma.fields.Function(
-        lambda medicine: [
-            {
-                "code": code,
-                "label": _localized("units", code),
-                "max_per_post": medicine.unit_caps[code],
-            }
-            for code in catalog_rules()["units"]
-            if code in medicine.unit_caps
-        ],
+    units = ma.fields.List(
+        ma.fields.Nested(UnitSchema),
         metadata={
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "code": {"type": "string"},
-                    "label": {"type": "string"},
-                    "max_per_post": {"type": "integer"},
-                },
-            },
             "description": "Units this medicine may be posted in, with the cap per post, "
-            "smallest unit first (JSONB keeps no order, so rules.yaml's order is used)",
+            "smallest unit first (JSONB keeps no order, so rules.yaml's order is used)"
         },
     )
+
+    def get_attribute(self, obj, attr, default):
+        if attr == "units":
+            return [
+                {"code": code, "max_per_post": obj.unit_caps[code]}
+                for code in catalog_rules()["units"]
+                if code in obj.unit_caps
+            ]
+        return super().get_attribute(obj, attr, default)
