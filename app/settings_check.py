@@ -1,5 +1,7 @@
 """Refuses settings that cannot work, and production settings fit only for a laptop."""
 
+from app.auth.models import VERIFICATION_LEVELS
+from app.auth.service import REQUIRED_LEVEL_SETTINGS
 from config import (
     DEFAULT_DATABASE_OWNER_URL,
     DEFAULT_DATABASE_URL,
@@ -37,8 +39,6 @@ PROVIDER_NEEDS = {
 }
 # The mini program cannot sign anyone in without these.
 PRODUCTION_NEEDS = ("WECHAT_APP_ID", "WECHAT_APP_SECRET")
-LEVEL_SETTINGS = ("POSTING_VERIFICATION_LEVEL", "CONTACT_VERIFICATION_LEVEL")
-VERIFICATION_LEVELS = ("phone", "identity")
 MINIMUM_SECRET_LENGTH = 32
 # Setting name -> the environment variable that sets it, for the development database URLs.
 DATABASE_URLS_WITH_DEFAULTS = {
@@ -62,7 +62,7 @@ def refuse_unsafe_settings(config) -> None:
         f"{name}={config.get(name)!r} (one of {', '.join(known)})"
         for name, known in (
             *((name, tuple(values)) for name, values in PROVIDER_NEEDS.items()),
-            *((name, VERIFICATION_LEVELS) for name in LEVEL_SETTINGS),
+            *((name, VERIFICATION_LEVELS) for name in REQUIRED_LEVEL_SETTINGS.values()),
         )
         if config.get(name) not in known
     ]

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 
 USER_STATUSES = ("active", "banned", "deleted")
-# "phone": a bound mainland mobile number, itself registered to a real name by the carrier.
+# Lowest first. "phone": a bound mainland mobile number, itself registered to a real name by the
+# carrier.
 # "identity": an identity document checked by the identity provider.
 VERIFICATION_LEVELS = ("phone", "identity")
 SIGN_IN_CLIENTS = ("wechat", "h5")

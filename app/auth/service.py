@@ -8,12 +8,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.lookup import lookup_digest, mask_mobile
-from app.auth.models import User, UserVerification
+from app.auth.models import VERIFICATION_LEVELS, User, UserVerification
 from app.auth.tokens import end_all_sessions
 from app.errors import DomainError
 from app.extensions import db
 
-LEVEL_RANK = {"phone": 1, "identity": 2}
+# VERIFICATION_LEVELS runs from the lowest level to the highest.
+LEVEL_RANK = {level: rank for rank, level in enumerate(VERIFICATION_LEVELS)}
 # What each gated action needs, by the setting that names the level.
 REQUIRED_LEVEL_SETTINGS = {
     "post": "POSTING_VERIFICATION_LEVEL",
