@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from app.errors import DomainError
 from app.i18n import problem_text
 from app.staff.models import STAFF_ROLES
+from app.staff.service import StaffNotFound
 
 medshare_cli = AppGroup("medshare", help="MedShare data commands.")
 
@@ -51,7 +52,7 @@ def create_staff(username: str, role: str, password_stdin: bool) -> None:
     from app.staff import service
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-    with _staff_errors():
+    with _staff_errors(username):
         made = service.create_staff(username, role, password)
     click.echo(f"staff {made.username} ({made.role}) created; this is shown once, keep it safe")
     if made.password is not None:
@@ -65,7 +66,7 @@ def reset_staff_totp(username: str) -> None:
     """Give a staff member a new TOTP secret (a lost phone); their sessions end."""
     from app.staff import service
 
-    with _staff_errors():
+    with _staff_errors(username):
         made = service.reset_totp(username)
     click.echo(f"staff {made.username}: new TOTP secret; this is shown once, keep it safe")
     _echo_totp(made)
@@ -77,7 +78,7 @@ def unlock_staff(username: str) -> None:
     """Lift a staff member's lock-out after too many failed sign-ins."""
     from app.staff import service
 
-    with _staff_errors():
+    with _staff_errors(username):
         service.unlock_staff(username)
     click.echo(f"staff {username}: unlocked")
 
@@ -88,9 +89,25 @@ def disable_staff(username: str) -> None:
     """Stop a staff member signing in; their open sessions end at once."""
     from app.staff import service
 
-    with _staff_errors():
+    with _staff_errors(username):
         service.disable_staff(username)
     click.echo(f"staff {username}: disabled")
+
+
+@medshare_cli.command("ban-user")
+@click.argument("user_id", type=int)
+@click.option("--reason", required=True, help="Why, for the audit log; no personal data.")
+def ban_user(user_id: int, reason: str) -> None:
+    """Bar a user: every token they hold stops working at once, and they cannot sign in again."""
+    from app.auth import service
+    from app.auth.models import User
+    from app.extensions import db
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise click.ClickException(f"no user with id {user_id}")
+    service.ban_user(user, reason)
+    click.echo(f"user {user_id}: banned")
 
 
 def _echo_totp(made) -> None:
@@ -99,10 +116,12 @@ def _echo_totp(made) -> None:
 
 
 @contextlib.contextmanager
-def _staff_errors():
+def _staff_errors(username: str):
     """Turn a staff service's refusal into a one-line command error, in English."""
     try:
         yield
+    except StaffNotFound as error:
+        raise click.ClickException(f"staff account {username!r} does not exist") from error
     except DomainError as error:
         fields = list(error.errors or {})
         _title, detail = problem_text(error.code, "en", fields=fields, **error.params)

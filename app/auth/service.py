@@ -1,5 +1,6 @@
 """Accounts: found or made at sign-in, bound to a mobile number, verified, banned, deleted."""
 
+import logging
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -13,6 +14,7 @@ from app.auth.tokens import end_all_sessions
 from app.errors import DomainError
 from app.extensions import db
 
+audit_log = logging.getLogger("medshare.audit")
 # VERIFICATION_LEVELS runs from the lowest level to the highest.
 LEVEL_RANK = {level: rank for rank, level in enumerate(VERIFICATION_LEVELS)}
 # What each gated action needs, by the setting that names the level.
@@ -127,11 +129,19 @@ def require_level(user: User, action: str) -> None:
         raise NotVerified(level)
 
 
-def ban_user(user: User) -> None:
-    """Bar an account; every token it holds stops working on its next request."""
+def ban_user(user: User, reason: str) -> None:
+    """Bar an account; every token it holds stops working on its next request.
+
+    Args:
+        reason: why, for the audit log; it must not quote personal data.
+    """
     user.status = "banned"
     end_all_sessions(user.id)
     db.session.commit()
+    audit_log.info(
+        "user_banned",
+        extra={"fields": {"event": "user_banned", "user_id": user.id, "reason": reason}},
+    )
 
 
 def _holder_of_mobile(digest: bytes) -> int | None:

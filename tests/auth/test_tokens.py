@@ -89,7 +89,7 @@ def test_logout_revokes_both_tokens_of_that_device_only(client, sign_in):
 
 def test_a_banned_account_is_refused_at_once(client, sign_in):
     user, pair = sign_in()
-    ban_user(user)
+    ban_user(user, reason="test")
     response = client.get(WHOAMI, headers=bearer(pair.access_token))
     assert response.status_code == 401
     assert response.json["code"] == "account_unavailable"
@@ -103,3 +103,28 @@ def test_an_account_banned_with_sessions_left_open_is_still_refused(client, sign
     response = client.get(WHOAMI, headers=bearer(pair.access_token))
     assert response.status_code == 401
     assert response.json["code"] == "account_unavailable"
+
+
+def test_an_operator_bans_a_user_from_the_command_line_and_it_is_audited(
+    app, client, sign_in, log_records
+):
+    user, pair = sign_in()
+    result = app.test_cli_runner().invoke(
+        args=["medshare", "ban-user", str(user.id), "--reason", "sold medicine"]
+    )
+    assert result.exit_code == 0, result.output
+    assert client.get(WHOAMI, headers=bearer(pair.access_token)).json["code"] == (
+        "account_unavailable"
+    )
+    banned = [line for line in log_records() if line.get("event") == "user_banned"]
+    assert banned == [
+        {**banned[0], "user_id": user.id, "reason": "sold medicine", "logger": "medshare.audit"}
+    ]
+
+
+def test_banning_an_unknown_user_fails_plainly(app, db_session):
+    result = app.test_cli_runner().invoke(
+        args=["medshare", "ban-user", "999999999", "--reason", "x"]
+    )
+    assert result.exit_code == 1
+    assert "no user with id 999999999" in result.output

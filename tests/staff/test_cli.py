@@ -106,3 +106,4 @@ def test_commands_on_an_unknown_staff_member_fail_plainly(run, db_session):
         result = run(command, "nobody")
         assert result.exit_code == 1
         assert "does not exist" in result.output
+        assert "'nobody'" in result.output
