@@ -1,6 +1,7 @@
 """The string catalogue: every problem speaks both languages and is documented for clients."""
 
 import os
+import re
 
 import pytest
 
@@ -22,3 +23,9 @@ def test_every_problem_has_both_languages_and_a_status(code):
 def test_every_problem_code_is_documented_for_clients_once(code):
     with open(DOCS, encoding="utf-8") as handle:
         assert handle.read().count(f"| `{code}` |") == 1
+
+
+def test_docs_list_no_problem_code_the_service_does_not_have():
+    with open(DOCS, encoding="utf-8") as handle:
+        documented = set(re.findall(r"^\| `(\w+)` \|", handle.read(), flags=re.MULTILINE))
+    assert documented - set(PROBLEMS) == set()
