@@ -1,0 +1,57 @@
+"""Coordinate systems clients send: WGS 84 (GPS) and GCJ-02 (China's obfuscated datum, which
+Tencent Maps, AMap and `wx.getLocation({type: 'gcj02'})` give). Everything is stored in WGS 84.
+
+GCJ-02 is defined only inside mainland China; maps outside it use WGS 84, so points there pass
+through unchanged.
+"""
+
+import prcoords
+
+from geo.points import LonLat
+
+WGS84 = "wgs84"
+GCJ02 = "gcj02"
+COORDINATE_SYSTEMS = (WGS84, GCJ02)
+
+
+class UnknownCoordinateSystem(ValueError):
+    """Raised for a coordinate system name that is not in COORDINATE_SYSTEMS."""
+
+
+def in_mainland_china(point: LonLat) -> bool:
+    """Whether GCJ-02's shift applies at this point.
+
+    A bounding box of China, as the published GCJ-02 implementations use.
+    """
+    return prcoords.sanity_in_china_p(prcoords.Coords(point.lat, point.lon))
+
+
+def to_wgs84(point: LonLat, system: str) -> LonLat:
+    """The WGS 84 position of a point given in `system`.
+
+    GCJ-02 has no closed-form inverse; prcoords iterates the forward transform to a fixed point,
+    which lands within millimetres of the original WGS 84 position.
+
+    Raises:
+        UnknownCoordinateSystem: system is not one of COORDINATE_SYSTEMS.
+    """
+    if system == WGS84 or (system == GCJ02 and not in_mainland_china(point)):
+        return point
+    if system != GCJ02:
+        raise UnknownCoordinateSystem(system)
+    wgs = prcoords.gcj_wgs_bored(prcoords.Coords(point.lat, point.lon), check_china=False)
+    return LonLat(wgs.lon, wgs.lat)
+
+
+def from_wgs84(point: LonLat, system: str) -> LonLat:
+    """The position of a WGS 84 point in `system`, for answering in the client's own system.
+
+    Raises:
+        UnknownCoordinateSystem: system is not one of COORDINATE_SYSTEMS.
+    """
+    if system == WGS84 or (system == GCJ02 and not in_mainland_china(point)):
+        return point
+    if system != GCJ02:
+        raise UnknownCoordinateSystem(system)
+    gcj = prcoords.wgs_gcj(prcoords.Coords(point.lat, point.lon), check_china=False)
+    return LonLat(gcj.lon, gcj.lat)
