@@ -7,6 +7,7 @@ from typing import ClassVar
 DEFAULT_SECRET_KEY = "dev-only-not-secret-never-use-in-production"  # noqa: S105 - a known default that production refuses
 DEFAULT_ID_NUMBER_KEY = "dev-only-id-number-key"
 DEFAULT_LOOKUP_KEY = "dev-only-lookup-key"
+DEFAULT_CONTACT_PHONE_KEY = "dev-only-contact-phone-key"
 # Local development roles, whose passwords are their names; production must name its own URLs.
 DEFAULT_DATABASE_URL = "postgresql+psycopg2://medshare_app:medshare_app@127.0.0.1:5432/medshare"
 DEFAULT_DATABASE_OWNER_URL = (
@@ -35,6 +36,10 @@ class Config:
     # the identity-number key so either can be rotated alone.
     LOOKUP_HMAC_KEY = os.environ.get("LOOKUP_HMAC_KEY", DEFAULT_LOOKUP_KEY)
 
+    # Posts' contact numbers are encrypted at rest under this secret: a copy of the database
+    # alone reveals no one's phone. Unlike the HMAC keys it must decrypt, so it cannot be hashed.
+    CONTACT_PHONE_KEY = os.environ.get("CONTACT_PHONE_KEY", DEFAULT_CONTACT_PHONE_KEY)
+
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     # The owner role runs migrations; the runtime role above cannot create or drop anything.
     DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", DEFAULT_DATABASE_OWNER_URL)
@@ -62,6 +67,25 @@ class Config:
     # Real-name levels ("phone" or "identity") that posting and revealing a contact need.
     POSTING_VERIFICATION_LEVEL = os.environ.get("POSTING_VERIFICATION_LEVEL", "identity")
     CONTACT_VERIFICATION_LEVEL = os.environ.get("CONTACT_VERIFICATION_LEVEL", "identity")
+
+    # Posts: sharing, not stock-keeping.
+    OPEN_POSTS_PER_USER = _env_int("OPEN_POSTS_PER_USER", 3)
+    NEED_LIFETIME_DAYS = _env_int("NEED_LIFETIME_DAYS", 3)
+    OFFER_LIFETIME_DAYS = _env_int("OFFER_LIFETIME_DAYS", 7)
+    # An offered pack must stay usable this long after posting, or it is refused.
+    PACK_MIN_DAYS_TO_EXPIRY = _env_int("PACK_MIN_DAYS_TO_EXPIRY", 7)
+    # Side of the grid cell a post's public position snaps to: coarse enough to hide a home,
+    # fine enough for "a few minutes' walk".
+    PUBLIC_GRID_METRES = _env_int("PUBLIC_GRID_METRES", 500)
+    # Contact reveals per user per day (China's calendar), and how long an Idempotency-Key holds.
+    CONTACT_REVEALS_PER_DAY = _env_int("CONTACT_REVEALS_PER_DAY", 10)
+    IDEMPOTENCY_KEY_HOURS = _env_int("IDEMPOTENCY_KEY_HOURS", 24)
+
+    # The square: page size, and how deep paging goes. Distance paging re-walks the index from
+    # the nearest post on each page, so depth is capped; narrowing the area goes further.
+    SQUARE_DEFAULT_LIMIT = _env_int("SQUARE_DEFAULT_LIMIT", 20)
+    SQUARE_MAX_LIMIT = 50
+    SQUARE_MAX_DEPTH = _env_int("SQUARE_MAX_DEPTH", 500)
 
     # WeChat mini program sign-in (jscode2session, getuserphonenumber, stable_token).
     WECHAT_API_BASE_URL = os.environ.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")

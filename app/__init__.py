@@ -17,6 +17,7 @@ from app.health.routes import bp as health_bp
 from app.me.routes import bp as me_bp
 from app.migration_options import MIGRATIONS_DIR
 from app.openapi import ProblemApi
+from app.posts.routes import bp as posts_bp
 from app.settings_check import refuse_unsafe_settings
 from config import CONFIGS
 from moderation.review.routes import ERROR_TEMPLATE as REVIEW_ERROR_TEMPLATE
@@ -55,6 +56,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(sms_bp, url_prefix="/api/v1/auth/sms")
     api.register_blueprint(wechat_bp, url_prefix="/api/v1/auth")
     api.register_blueprint(me_bp, url_prefix="/api/v1/me")
+    api.register_blueprint(posts_bp, url_prefix="/api/v1/posts")
     # The review page: plain Flask pages, outside the OpenAPI document; its errors are pages too.
     app.register_blueprint(review_bp)
     errors.render_as_pages(app, review_bp.url_prefix, REVIEW_ERROR_TEMPLATE)

@@ -4,13 +4,15 @@ from app.auth.models import AuthSession, User, UserVerification
 from app.auth.sms.models import SmsChallenge
 from app.catalog.models import CatalogEdition, Medicine
 from app.me.models import Consent, VerificationAttempt
-from app.posts.models import Post, PostItem
+from app.posts.models import ContactReveal, IdempotencyKey, Post, PostItem
 from app.staff.models import StaffAccount
 
 __all__ = [
     "AuthSession",
     "CatalogEdition",
     "Consent",
+    "ContactReveal",
+    "IdempotencyKey",
     "Medicine",
     "Post",
     "PostItem",

@@ -3,6 +3,7 @@
 from app.auth.models import VERIFICATION_LEVELS
 from app.auth.service import REQUIRED_LEVEL_SETTINGS
 from config import (
+    DEFAULT_CONTACT_PHONE_KEY,
     DEFAULT_DATABASE_OWNER_URL,
     DEFAULT_DATABASE_URL,
     DEFAULT_ID_NUMBER_KEY,
@@ -14,6 +15,7 @@ SECRETS_WITH_DEFAULTS = {
     "SECRET_KEY": DEFAULT_SECRET_KEY,
     "ID_NUMBER_HMAC_KEY": DEFAULT_ID_NUMBER_KEY,
     "LOOKUP_HMAC_KEY": DEFAULT_LOOKUP_KEY,
+    "CONTACT_PHONE_KEY": DEFAULT_CONTACT_PHONE_KEY,
 }
 # Providers that only pretend (write SMS codes to the log, check identity numbers by their form).
 DEVELOPMENT_ONLY_PROVIDERS = {

@@ -48,7 +48,10 @@ def test_upgrade_from_empty_to_head_and_back_to_base(migration_app):
         upgrade()
         tables, indexes = public_tables(url)
         assert tables >= OUR_TABLES | {"alembic_version"}
-        assert {"ix_posts_open_kind_location", "ix_posts_open_created_at"} <= indexes
+        assert {
+            "ix_posts_open_public_position",
+            "ix_post_items_open_medicine_kind_position",
+        } <= indexes
         ready = migration_app.test_client().get("/readyz").get_json()
         assert ready["checks"]["migrations"] is True
 

@@ -13,6 +13,7 @@ PRODUCTION_SETTINGS = {
     "SECRET_KEY": STRONG,
     "ID_NUMBER_HMAC_KEY": STRONG + "i",
     "LOOKUP_HMAC_KEY": STRONG + "l",
+    "CONTACT_PHONE_KEY": STRONG + "c",
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg2://app:s3cret@db.internal/medshare",
     "DATABASE_OWNER_URL": "postgresql+psycopg2://owner:s3cret@db.internal/medshare",
     "SMS_PROVIDER": "tencentcloud",
@@ -36,6 +37,7 @@ PRODUCTION_SETTINGS = {
         ("ID_NUMBER_HMAC_KEY", "dev-only-id-number-key"),
         ("ID_NUMBER_HMAC_KEY", ""),
         ("LOOKUP_HMAC_KEY", "dev-only-lookup-key"),
+        ("CONTACT_PHONE_KEY", "dev-only-contact-phone-key"),
     ],
 )
 def test_production_refuses_unsafe_secrets(setting, value):

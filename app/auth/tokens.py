@@ -46,6 +46,17 @@ def signed_in(bp, *, refresh: bool = False):
     return decorate
 
 
+def maybe_signed_in(bp):
+    """Serve anyone, and know who is signed in when a valid token comes (a bad one is 401)."""
+
+    def decorate(view):
+        view = jwt_required(optional=True)(view)
+        view = bp.doc(security=[{}, *BEARER])(view)
+        return bp.alt_response(401, response="UNAUTHORIZED")(view)
+
+    return decorate
+
+
 def start_session(user: User, client: str) -> TokenPair:
     """Open a session for a device that has just signed in, and hand it its first tokens."""
     session = AuthSession(user=user, client=client)

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import exists, select
 
 from app.auth.identity import check_character, id_number_digest
+from app.auth.lookup import mask_mobile
 from app.auth.models import User, UserVerification
 from app.catalog.models import Medicine
 from app.catalog.service import current_medicines
@@ -21,7 +22,9 @@ from app.extensions import db
 from app.me.models import Consent
 from app.me.names import mask_name
 from app.me.service import policies
+from app.posts.contact import encrypt_phone
 from app.posts.models import Post, PostItem
+from app.posts.service import lifetime, public_position_of
 from geo.cities import busiest_cities
 
 DATA_PATH = os.path.join(os.path.dirname(__file__), "data.yaml")
@@ -95,17 +98,26 @@ def _demo_post(
     chosen = _distinct_medicines(
         rng, shape, medicines, rng.choices(list(item_counts), list(item_counts.values()))[0]
     )
+    phone = f"{DEMO_PHONE_PREFIX}{rng.randrange(10_000):04d}"
     return Post(
         user=user,
         kind=kind,
         status="resolved" if resolved else "open",
+        catalog_edition_id=chosen[0].edition_id,
         location=location.to_ewkt(),
+        public_position=public_position_of(location),
         area_code=city.area_code,
         note=rng.choice(shape["notes"][kind]),
-        contact_phone=f"{DEMO_PHONE_PREFIX}{rng.randrange(10_000):04d}",
+        contact_phone_encrypted=encrypt_phone(phone),
+        contact_phone_masked=mask_mobile(phone),
         created_at=created_at,
+        # Demo posters renew their posts, so the square looks alive whenever it is started.
+        expires_at=now + lifetime(kind) * rng.uniform(0.1, 1),
         resolved_at=created_at + (now - created_at) * rng.random() if resolved else None,
-        items=[_demo_item(rng, shape, medicine) for medicine in chosen],
+        items=[
+            _demo_item(rng, shape, medicine, kind, position, now)
+            for position, medicine in enumerate(chosen)
+        ],
     )
 
 
@@ -118,8 +130,19 @@ def _distinct_medicines(rng, shape, medicines, how_many) -> list[Medicine]:
     return list(chosen.values())
 
 
-def _demo_item(rng: random.Random, shape: dict, medicine: Medicine) -> PostItem:
+def _demo_item(
+    rng: random.Random,
+    shape: dict,
+    medicine: Medicine,
+    kind: str,
+    position: int,
+    now: datetime,
+) -> PostItem:
     units = list(medicine.unit_caps)
     unit = rng.choices(units, weights=[shape["unit_weights"][u] for u in units])[0]
     quantity = min(rng.choice(shape["typical_quantities"][unit]), medicine.unit_caps[unit])
-    return PostItem(medicine=medicine, quantity=quantity, unit=unit)
+    item = PostItem(medicine=medicine, position=position, quantity=quantity, unit=unit)
+    if kind == "offer":
+        item.pack_expires_on = (now + timedelta(days=rng.randrange(60, 720))).date()
+        item.sealed = rng.random() < 0.7
+    return item

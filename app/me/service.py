@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import yaml
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.identity import id_number_digest
@@ -27,6 +27,7 @@ from app.me.models import Consent, VerificationAttempt
 from app.me.names import NAME_FIELD, NameRejected, mask_name, normalise_name
 from app.me.providers import Outcome, ProviderUnavailable, identity_provider
 from app.posts.models import Post
+from geo.points import WGS84_SRID
 
 POLICIES_PATH = os.path.join(os.path.dirname(__file__), "data", "policies.yaml")
 IDENTITY_PURPOSE = "identity_verification"
@@ -245,7 +246,8 @@ def delete_account(user: User) -> None:
     db.session.execute(delete(UserVerification).where(UserVerification.user_id == user.id))
     db.session.execute(delete(VerificationAttempt).where(VerificationAttempt.user_id == user.id))
     _end_consents(user)
-    _withdraw_open_posts(user)
+    _forget_post_locations(user)
+    _forget_post_contacts(user)
     end_all_sessions(user.id)
     db.session.commit()
 
@@ -328,8 +330,28 @@ def _withdraw_open_posts(user: User) -> None:
     )
 
 
+def _forget_post_locations(user: User) -> None:
+    """Open posts leave the square; every post keeps only its public grid point."""
+    _withdraw_open_posts(user)
+    db.session.execute(
+        update(Post)
+        .where(Post.user_id == user.id)
+        .values(location=func.ST_Transform(Post.public_position, WGS84_SRID))
+    )
+
+
+def _forget_post_contacts(user: User) -> None:
+    """Open posts leave the square; no post keeps a number or meeting hint."""
+    _withdraw_open_posts(user)
+    db.session.execute(
+        update(Post)
+        .where(Post.user_id == user.id)
+        .values(contact_phone_encrypted=None, contact_phone_masked=None, address_hint=None)
+    )
+
+
 WITHDRAWAL_EFFECTS = {
     IDENTITY_PURPOSE: _forget_identity,
-    "location": _withdraw_open_posts,
-    "contact": _withdraw_open_posts,
+    "location": _forget_post_locations,
+    "contact": _forget_post_contacts,
 }

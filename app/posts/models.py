@@ -1,54 +1,88 @@
 """Posts on the information square: "I need medicine" and "I have surplus medicine"."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
+    Boolean,
     CheckConstraint,
+    Date,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Index,
+    LargeBinary,
     SmallInteger,
     String,
+    UniqueConstraint,
     func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.catalog.models import Medicine
+from app.catalog.models import CatalogEdition, Medicine
 from app.extensions import db
 
 POST_KINDS = ("need", "offer")
-# "withdrawn": taken off the square because its author withdrew a consent it relies on
-# (location or contact) or deleted the account.
-POST_STATUSES = ("open", "resolved", "removed", "withdrawn")
-NOTE_MAX_LENGTH = 200
+# open: on the square until expires_at. expired: its time ran out (a sweep marks it; the square
+# also checks expires_at, so a late sweep shows nothing stale). withdrawn: its author withdrew a
+# consent it relies on (location or contact) or deleted the account. deleted: by its owner.
+POST_STATUSES = ("open", "resolved", "expired", "removed", "withdrawn", "deleted")
+# Statuses an owner can still renew from: the post is not finished, only out of time.
+RENEWABLE_STATUSES = ("open", "expired")
+URGENCY_TAGS = ("infant", "child", "elderly", "pregnant", "chronic_illness")
+NOTE_MAX_LENGTH = 500
+ADDRESS_HINT_MAX_LENGTH = 100
+MAX_ITEMS_PER_POST = 10
+# Web Mercator: planar distances there are true distances times sec(latitude), the same in every
+# direction, so KNN over it ranks posts as the ground does (WGS 84 degrees would rank a post 1 km
+# east of a Beijing user behind one 1.3 km north).
+PUBLIC_SRID = 3857
+OPEN = text("status = 'open'")
 
 
 class Post(db.Model):
     __tablename__ = "posts"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
-    # The poster's exact spot (WGS 84). Never shown: the square shows a distance or a coarse area.
+    # The catalog edition the post was made with: its items point at that edition's entries.
+    catalog_edition_id: Mapped[int] = mapped_column(ForeignKey("catalog_editions.id"))
+    # The poster's exact spot (WGS 84). Only its owner ever sees it.
     location: Mapped[WKBElement] = mapped_column(
         Geometry("POINT", srid=4326, spatial_index=False, nullable=False)
     )
-    # Administrative division code (GB/T 2260) of the area the post is in, for narrowing by area.
-    area_code: Mapped[str] = mapped_column(String(6))
+    # The centre of the grid cell the spot lies in: what the square sorts by and measures from.
+    # Fixed when the post is made, so asking from many points cannot average it back to the spot.
+    public_position: Mapped[WKBElement] = mapped_column(
+        Geometry("POINT", srid=PUBLIC_SRID, spatial_index=False, nullable=False)
+    )
+    # County-level GB/T 2260 code of the exact spot, for narrowing by area; None outside any.
+    area_code: Mapped[str | None] = mapped_column(String(6))
     note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), default="", server_default="")
-    # Shown only to someone who asks to reveal it, and every reveal is logged.
-    contact_phone: Mapped[str] = mapped_column(String(20))
+    # For people meeting up ("north gate of the compound"): shown with the contact, not publicly.
+    address_hint: Mapped[str | None] = mapped_column(String(ADDRESS_HINT_MAX_LENGTH))
+    urgency: Mapped[list[str]] = mapped_column(ARRAY(String(16)), default=list, server_default="{}")
+    # Fernet token of the contact number; erased (None) when the post or its account is deleted.
+    contact_phone_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    contact_phone_masked: Mapped[str | None] = mapped_column(String(11))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    renewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+    catalog_edition: Mapped[CatalogEdition] = relationship()
     items: Mapped[list["PostItem"]] = relationship(
-        back_populates="post", cascade="all, delete-orphan", order_by="PostItem.medicine_id"
+        back_populates="post", cascade="all, delete-orphan", order_by="PostItem.position"
     )
 
     __table_args__ = (
@@ -57,40 +91,121 @@ class Post(db.Model):
         CheckConstraint(
             "(status = 'resolved') = (resolved_at IS NOT NULL)", name="resolved_has_time"
         ),
-        # Nearest-first over open posts, optionally of one kind: KNN on geometry (see
-        # shared/reference/performance-lab.md); btree_gist lets kind share the GiST index.
+        # Nearest first, unfiltered or by kind: KNN (<->) over open posts. Kind is left to a
+        # filter: it halves nothing worth a second index, and a composite index would capture
+        # the unfiltered query (performance-lab.md measured 7x slower).
         Index(
-            "ix_posts_open_kind_location",
-            "kind",
-            "location",
+            "ix_posts_open_public_position",
+            "public_position",
             postgresql_using="gist",
-            postgresql_where=text("status = 'open'"),
+            postgresql_where=OPEN,
         ),
-        # Newest-first over open posts.
+        # Newest first over open posts, with id as the cursor's tie-breaker.
         Index(
-            "ix_posts_open_created_at",
+            "ix_posts_open_created_at_id",
             text("created_at DESC"),
-            postgresql_where=text("status = 'open'"),
+            text("id DESC"),
+            postgresql_where=OPEN,
         ),
-        Index("ix_posts_area_code_created_at", "area_code", text("created_at DESC")),
+        # A user's open posts, counted against OPEN_POSTS_PER_USER on every create.
+        Index("ix_posts_user_id_status", "user_id", "status"),
+        # The expiry sweep finds open posts past their time.
+        Index("ix_posts_open_expires_at", "expires_at", postgresql_where=OPEN),
     )
 
 
 class PostItem(db.Model):
-    """One medicine of a post, e.g. "ibuprofen, 4 tablets"."""
+    """One medicine of a post, e.g. "ibuprofen, 4 tablets".
+
+    It also carries copies of its post's kind, status, times and public position (kept by
+    triggers, see migration 0006), so one index row per item lets the square find a post by any
+    of its medicines, nearest first, without touching the posts table.
+    """
 
     __tablename__ = "post_items"
 
     post_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
     )
-    medicine_id: Mapped[int] = mapped_column(
-        ForeignKey("medicines.id"), primary_key=True, index=True
-    )
+    medicine_id: Mapped[int] = mapped_column(ForeignKey("medicines.id"), primary_key=True)
+    # Order the poster listed the items in.
+    position: Mapped[int] = mapped_column(SmallInteger)
     quantity: Mapped[int] = mapped_column(SmallInteger)
     unit: Mapped[str] = mapped_column(String(16))
+    # Offers only: the pack's expiry date and whether it is still sealed.
+    pack_expires_on: Mapped[date | None] = mapped_column(Date)
+    sealed: Mapped[bool | None] = mapped_column(Boolean)
+
+    kind: Mapped[str] = mapped_column(String(8), server_default=FetchedValue())
+    post_status: Mapped[str] = mapped_column(String(10), server_default=FetchedValue())
+    post_created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=FetchedValue()
+    )
+    post_expires_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=FetchedValue()
+    )
+    public_position: Mapped[WKBElement] = mapped_column(
+        Geometry("POINT", srid=PUBLIC_SRID, spatial_index=False, nullable=False),
+        server_default=FetchedValue(),
+    )
 
     post: Mapped[Post] = relationship(back_populates="items")
     medicine: Mapped[Medicine] = relationship()
 
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        UniqueConstraint("post_id", "position", name="uq_post_items_post_id_position"),
+        # Nearest first for one medicine, optionally one kind: btree_gist puts both in the GiST.
+        Index(
+            "ix_post_items_open_medicine_kind_position",
+            "medicine_id",
+            "kind",
+            "public_position",
+            postgresql_using="gist",
+            postgresql_where=text("post_status = 'open'"),
+        ),
+        # Newest first for one medicine.
+        Index(
+            "ix_post_items_open_medicine_created",
+            "medicine_id",
+            text("post_created_at DESC"),
+            text("post_id DESC"),
+            postgresql_where=text("post_status = 'open'"),
+        ),
+    )
+
+
+class ContactReveal(db.Model):
+    """Who saw whose contact number, and when. Kept for the poster and for moderators."""
+
+    __tablename__ = "contact_reveals"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    post_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("posts.id"))
+    viewer_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
+    revealed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+    viewer: Mapped[User] = relationship()
+
+    __table_args__ = (
+        Index("ix_contact_reveals_post_id_revealed_at", "post_id", "revealed_at"),
+        # The daily limit counts a viewer's reveals since midnight.
+        Index("ix_contact_reveals_viewer_id_revealed_at", "viewer_id", "revealed_at"),
+    )
+
+
+class IdempotencyKey(db.Model):
+    """A create that carried an Idempotency-Key: a retry with the same key gets the same post."""
+
+    __tablename__ = "idempotency_keys"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # SHA-256 of the request body as loaded, so the same key with another body is caught.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    post_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("posts.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )

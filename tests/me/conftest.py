@@ -1,12 +1,11 @@
 """Fixtures for the caller's own account: consents given, a local FaceID, posts to withdraw."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from app.auth.models import User
 from app.me.service import grant_consent, policies
 from app.posts.models import Post
+from tests import factories
 from tests.conftest import bearer
 from tests.fakes import tencentcloud_faceid
 from tests.fakes.server import serve
@@ -67,15 +66,4 @@ def verify(client):
 
 
 def make_post(db_session, user: User, status: str = "open") -> Post:
-    post = Post(
-        user=user,
-        kind="offer",
-        status=status,
-        location="SRID=4326;POINT(116.40 39.90)",
-        area_code="110105",
-        contact_phone="19900001234",
-        resolved_at=datetime.now(UTC) if status == "resolved" else None,
-    )
-    db_session.add(post)
-    db_session.flush()
-    return post
+    return factories.make_post(user, status=status)

@@ -1,0 +1,163 @@
+from flask.views import MethodView
+from flask_jwt_extended import current_user
+from flask_smorest import Blueprint
+
+from app.auth.tokens import maybe_signed_in, signed_in
+from app.posts import contact, service
+from app.posts.schemas import (
+    ContactRevealSchema,
+    ContactSchema,
+    IdempotencyHeaderSchema,
+    NoteEditSchema,
+    PostCreateSchema,
+    PostSchema,
+    PublicPostSchema,
+    ViewQuerySchema,
+)
+from app.posts.views import PostView, Reader
+from app.square import service as square
+from app.square.query import square_query
+from app.square.schemas import SquarePageSchema, SquareQuerySchema, SquareSearchSchema
+from geo.coordinates import to_wgs84
+from geo.points import LonLat
+
+bp = Blueprint(
+    "posts",
+    __name__,
+    description="The information square: needs and offers of medicine, nearest first",
+)
+
+
+def _reader(args: dict) -> Reader:
+    system = args["coordinate_system"]
+    if "lat" not in args:
+        return Reader(None, system)
+    return Reader(to_wgs84(LonLat(args["lng"], args["lat"]), system), system)
+
+
+def _view(post, reader: Reader) -> PostView:
+    return PostView(post, reader, is_own=service.is_owner(post, current_user))
+
+
+@bp.route("")
+class Posts(MethodView):
+    @bp.arguments(SquareQuerySchema, location="query")
+    @bp.response(200, SquarePageSchema)
+    def get(self, args):
+        """The square: open posts, nearest first (with lat/lng) or newest first; no sign-in"""
+        return square.read_square(square_query(args))
+
+    @signed_in(bp)
+    @bp.arguments(IdempotencyHeaderSchema, location="headers")
+    @bp.arguments(PostCreateSchema)
+    @bp.response(201, PostSchema)
+    @bp.alt_response(403, response="FORBIDDEN")
+    @bp.alt_response(409, response="CONFLICT")
+    def post(self, headers, body):
+        """Post a need or an offer; verified users only. Idempotency-Key makes retries safe"""
+        post, created = service.create_post(current_user, body, headers.get("idempotency_key"))
+        view = PostView(post, Reader(None, body["location"]["coordinate_system"]), is_own=True)
+        return view, 201, {} if created else {"Idempotent-Replayed": "true"}
+
+
+@bp.route("/search")
+class Search(MethodView):
+    @bp.arguments(SquareSearchSchema)
+    @bp.response(200, SquarePageSchema)
+    def post(self, args):
+        """The square with filters in a JSON body, for polygons too long for a URL"""
+        return square.read_square(square_query(args))
+
+
+@bp.route("/mine")
+class Mine(MethodView):
+    @signed_in(bp)
+    @bp.arguments(ViewQuerySchema, location="query")
+    @bp.response(200, PostSchema(many=True))
+    def get(self, args):
+        """The caller's own posts, newest first, in every state but deleted"""
+        reader = _reader(args)
+        return [PostView(post, reader, is_own=True) for post in service.posts_of(current_user)]
+
+
+@bp.route("/<int:post_id>")
+class OnePost(MethodView):
+    @maybe_signed_in(bp)
+    @bp.arguments(ViewQuerySchema, location="query")
+    @bp.response(200, PostSchema)
+    def get(self, args, post_id):
+        """A post by its link: the public view, and all of it for its owner; no sign-in"""
+        return _view(service.post_for_reader(post_id, current_user), _reader(args))
+
+    @signed_in(bp)
+    @bp.arguments(NoteEditSchema)
+    @bp.response(200, PostSchema)
+    @bp.alt_response(403, response="FORBIDDEN")
+    @bp.alt_response(409, response="CONFLICT")
+    def patch(self, body, post_id):
+        """Edit the note of one's own post"""
+        return _view(service.edit_note(post_id, current_user, body["note"]), Reader())
+
+    @signed_in(bp)
+    @bp.response(204)
+    @bp.alt_response(403, response="FORBIDDEN")
+    def delete(self, post_id):
+        """Delete one's own post; its number, hint and exact spot are erased"""
+        service.delete_post(post_id, current_user)
+
+
+@bp.route("/<int:post_id>/resolve")
+class Resolve(MethodView):
+    @signed_in(bp)
+    @bp.response(200, PostSchema)
+    @bp.alt_response(403, response="FORBIDDEN")
+    @bp.alt_response(409, response="CONFLICT")
+    def post(self, post_id):
+        """Mark one's own post resolved: help happened. Doing it again changes nothing"""
+        return _view(service.resolve_post(post_id, current_user), Reader())
+
+
+@bp.route("/<int:post_id>/renew")
+class Renew(MethodView):
+    @signed_in(bp)
+    @bp.response(200, PostSchema)
+    @bp.alt_response(403, response="FORBIDDEN")
+    @bp.alt_response(409, response="CONFLICT")
+    def post(self, post_id):
+        """Give one's own open or expired post a fresh lifetime from now"""
+        return _view(service.renew_post(post_id, current_user), Reader())
+
+
+@bp.route("/<int:post_id>/matches")
+class Matches(MethodView):
+    @signed_in(bp)
+    @bp.arguments(ViewQuerySchema, location="query")
+    @bp.response(200, PublicPostSchema(many=True))
+    @bp.alt_response(403, response="FORBIDDEN")
+    def get(self, args, post_id):
+        """For the owner: nearest open posts of the other kind sharing a medicine"""
+        post = service.owned_post(post_id, current_user, lock=False)
+        return square.matches_for(post, args["coordinate_system"])
+
+
+@bp.route("/<int:post_id>/contact")
+class RevealContact(MethodView):
+    @signed_in(bp)
+    @bp.response(200, ContactSchema)
+    @bp.alt_response(403, response="FORBIDDEN")
+    @bp.alt_response(409, response="CONFLICT")
+    @bp.alt_response(429, response="TOO_MANY_REQUESTS")
+    def post(self, post_id):
+        """Reveal an open post's contact number; verified users, recorded, limited per day"""
+        post = service.post_to_contact(post_id, current_user)
+        return contact.reveal_contact(post, current_user)
+
+
+@bp.route("/<int:post_id>/contact-reveals")
+class ContactReveals(MethodView):
+    @signed_in(bp)
+    @bp.response(200, ContactRevealSchema(many=True))
+    @bp.alt_response(403, response="FORBIDDEN")
+    def get(self, post_id):
+        """For the owner: who saw this post's contact number, and when"""
+        return contact.reveals_of(service.owned_post(post_id, current_user, lock=False))

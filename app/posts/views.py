@@ -1,0 +1,114 @@
+"""A post as one reader sees it: the public parts for everyone, all of it for its owner."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from geoalchemy2.shape import to_shape
+
+from app.i18n import page_text
+from app.posts.contact import decrypt_phone
+from app.posts.models import Post
+from geo.coordinates import WGS84, from_wgs84
+from geo.mercator import from_mercator, ground_metres_between
+from geo.points import LonLat
+from geo.privacy import PublicDistance, public_distance
+from moderation.masking import redact_personal_data
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads and from where: `point` (WGS 84) is where distances are measured from."""
+
+    point: LonLat | None = None
+    coordinate_system: str = WGS84
+
+
+def public_point(post: Post) -> LonLat:
+    shape = to_shape(post.public_position)
+    return from_mercator(shape.x, shape.y)
+
+
+# What PostSchema shows the owner only; for anyone else these attributes do not exist, so
+# marshmallow leaves them out of the answer.
+OWNER_ONLY = frozenset(
+    {"location", "contact_phone", "address_hint", "catalog_edition", "renewed_at", "updated_at"}
+)
+
+
+class PostView:
+    """Attributes for PublicPostSchema and PostSchema; anything else comes from the post."""
+
+    def __init__(
+        self,
+        post: Post,
+        reader: Reader,
+        ground_metres: float | None = None,
+        *,
+        is_own: bool = False,
+    ):
+        self._post = post
+        self._reader = reader
+        self._ground_metres = ground_metres
+        self.is_own = is_own
+
+    def __getattr__(self, name):
+        if name in OWNER_ONLY and not self.is_own:
+            raise AttributeError(name)
+        return getattr(self._post, name)
+
+    @property
+    def status(self) -> str:
+        # An open post past its time is expired, whether or not the sweep has marked it yet.
+        if self._post.status == "open" and self._post.expires_at <= datetime.now(UTC):
+            return "expired"
+        return self._post.status
+
+    @property
+    def note(self) -> str:
+        return self._post.note if self.is_own else redact_personal_data(self._post.note)
+
+    @property
+    def catalog_edition(self) -> str:
+        return self._owner_only(self._post.catalog_edition.code)
+
+    @property
+    def approximate_location(self) -> dict:
+        return self._point(public_point(self._post))
+
+    @property
+    def location(self) -> dict:
+        shape = to_shape(self._owner_only(self._post.location))
+        return self._point(LonLat(shape.x, shape.y))
+
+    @property
+    def contact_phone(self) -> str | None:
+        encrypted = self._owner_only(self._post.contact_phone_encrypted)
+        return None if encrypted is None else decrypt_phone(encrypted)
+
+    def _owner_only(self, value):
+        if not self.is_own:
+            raise AttributeError("shown to the owner only")
+        return value
+
+    @property
+    def distance(self) -> dict:
+        metres = self._ground_metres
+        if metres is None and self._reader.point is not None:
+            metres = ground_metres_between(self._reader.point, public_point(self._post))
+        if metres is None:
+            raise AttributeError("no point to measure from")
+        shown = public_distance(metres)
+        return {"metres": shown.metres, "nearby": shown.nearby, "text": distance_text(shown)}
+
+    def _point(self, point: LonLat) -> dict:
+        system = self._reader.coordinate_system
+        shown = from_wgs84(point, system)
+        return {"lat": round(shown.lat, 6), "lng": round(shown.lon, 6), "coordinate_system": system}
+
+
+def distance_text(shown: PublicDistance) -> str:
+    if shown.nearby:
+        return page_text("distance.nearby")
+    if shown.metres < 1000:
+        return page_text("distance.metres", metres=shown.metres)
+    return page_text("distance.kilometres", kilometres=f"{shown.metres / 1000:.1f}")

@@ -1,0 +1,63 @@
+"""From the square's validated request arguments to a SquareQuery in WGS 84."""
+
+from flask import current_app
+from shapely import Polygon
+
+from app.posts.views import Reader
+from app.square.areas import AreaFilter, Box, Radius, Shape
+from app.square.cursor import Cursor
+from app.square.service import SquareQuery
+from geo.coordinates import to_wgs84
+from geo.points import LonLat
+
+
+def square_query(args: dict) -> SquareQuery:
+    """Build the query a reader asked for; coordinates arrive in args["coordinate_system"].
+
+    Raises:
+        CursorInvalid: the cursor is forged or was given for another query.
+    """
+    system = args["coordinate_system"]
+    point = None
+    if "lat" in args:
+        point = to_wgs84(LonLat(args["lng"], args["lat"]), system)
+    sort = args.get("sort") or ("distance" if point is not None else "time")
+    cursor = None
+    if "cursor" in args:
+        cursor = Cursor.read(args["cursor"], args["fingerprint"], sort)
+    return SquareQuery(
+        sort=sort,
+        reader=Reader(point, system),
+        limit=args.get("limit", current_app.config["SQUARE_DEFAULT_LIMIT"]),
+        kind=args.get("kind"),
+        medicines=tuple(args.get("medicine", ())),
+        group=args.get("group"),
+        urgency=tuple(args.get("urgency", ())),
+        area=_area(args, point, system),
+        cursor=cursor,
+        fingerprint=args["fingerprint"],
+    )
+
+
+def _area(args: dict, point: LonLat | None, system: str) -> AreaFilter | None:
+    if "radius_m" in args:
+        return Radius(point, args["radius_m"])
+    if "bbox" in args:
+        min_lng, min_lat, max_lng, max_lat = args["bbox"]
+        return Box(
+            to_wgs84(LonLat(min_lng, min_lat), system), to_wgs84(LonLat(max_lng, max_lat), system)
+        )
+    if "polygon" in args:
+        polygon = args["polygon"]
+        return Shape(
+            Polygon(
+                _wgs84_ring(polygon.exterior.coords, system),
+                [_wgs84_ring(ring.coords, system) for ring in polygon.interiors],
+            )
+        )
+    return None
+
+
+def _wgs84_ring(coords, system: str) -> list[tuple[float, float]]:
+    points = (to_wgs84(LonLat(lng, lat), system) for lng, lat, *_ in coords)
+    return [(point.lon, point.lat) for point in points]

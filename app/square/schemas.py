@@ -1,0 +1,163 @@
+import hashlib
+import json
+
+import marshmallow as ma
+from shapely import Polygon
+from webargs.fields import DelimitedList
+
+from app.posts.models import MAX_ITEMS_PER_POST, POST_KINDS, URGENCY_TAGS
+from app.posts.schemas import CoordinateSystemField, PublicPostSchema
+from app.square.service import SORTS
+
+MAX_RADIUS_M = 50_000
+MAX_POLYGON_VERTICES = 500
+NEEDS_POINT_TO_SORT = "Sorting by distance needs lat and lng."
+NEEDS_POINT_FOR_RADIUS = "A radius needs lat and lng to measure from."
+ONE_AREA = "Give one area at most: radius_m, bbox or polygon."
+BBOX_FORM = "Give four numbers: min_lng,min_lat,max_lng,max_lat."
+NOT_A_POLYGON = "Not a valid GeoJSON Polygon."
+TOO_MANY_VERTICES = "The polygon may have at most {max} vertices."
+INVALID_POLYGON = "The polygon's edges cross or it has no area."
+AREA_FIELDS = ("radius_m", "bbox", "polygon")
+# Paging fields are left out of a query's fingerprint: a cursor is valid for any page size.
+PAGING_FIELDS = ("cursor", "limit")
+
+
+class BoundingBoxField(ma.fields.Field):
+    """ "min_lng,min_lat,max_lng,max_lat" -> four floats, south-west corner first."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            numbers = [float(part) for part in str(value).split(",")]
+        except ValueError as error:
+            raise ma.ValidationError(BBOX_FORM) from error
+        if len(numbers) != 4:
+            raise ma.ValidationError(BBOX_FORM)
+        min_lng, min_lat, max_lng, max_lat = numbers
+        if not (-180 <= min_lng < max_lng <= 180 and -90 <= min_lat < max_lat <= 90):
+            raise ma.ValidationError(BBOX_FORM)
+        return numbers
+
+
+class GeoJsonPolygonField(ma.fields.Field):
+    """A GeoJSON Polygon, as an object (JSON body) or a JSON string (query string)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError as error:
+                raise ma.ValidationError(NOT_A_POLYGON) from error
+        try:
+            if value.get("type") != "Polygon":
+                raise ma.ValidationError(NOT_A_POLYGON)
+            rings = [
+                [(float(lng), float(lat)) for lng, lat, *_ in ring] for ring in value["coordinates"]
+            ]
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            raise ma.ValidationError(NOT_A_POLYGON) from error
+        if not rings or any(len(ring) < 4 for ring in rings):
+            raise ma.ValidationError(NOT_A_POLYGON)
+        if sum(len(ring) - 1 for ring in rings) > MAX_POLYGON_VERTICES:
+            raise ma.ValidationError(TOO_MANY_VERTICES.format(max=MAX_POLYGON_VERTICES))
+        if any(
+            not (-180 <= lng <= 180 and -90 <= lat <= 90) for ring in rings for lng, lat in ring
+        ):
+            raise ma.ValidationError(NOT_A_POLYGON)
+        polygon = Polygon(rings[0], rings[1:])
+        if not polygon.is_valid or polygon.area == 0:
+            raise ma.ValidationError(INVALID_POLYGON)
+        return polygon
+
+
+class SquareQuerySchema(ma.Schema):
+    lat = ma.fields.Float(validate=ma.validate.Range(-90, 90), metadata={"example": 31.2304})
+    lng = ma.fields.Float(validate=ma.validate.Range(-180, 180), metadata={"example": 121.4737})
+    coordinate_system = CoordinateSystemField()
+    sort = ma.fields.String(
+        validate=ma.validate.OneOf(SORTS),
+        metadata={"description": "distance (nearest first; the default with lat/lng) or time"},
+    )
+    kind = ma.fields.String(validate=ma.validate.OneOf(POST_KINDS))
+    medicine = DelimitedList(
+        ma.fields.String(validate=ma.validate.Length(max=64)),
+        validate=ma.validate.Length(max=MAX_ITEMS_PER_POST),
+        metadata={"description": "Catalog codes, comma-separated; a post with any of them"},
+    )
+    group = ma.fields.String(
+        validate=ma.validate.Length(max=32), metadata={"description": "Symptom group code"}
+    )
+    urgency = DelimitedList(
+        ma.fields.String(validate=ma.validate.OneOf(URGENCY_TAGS)),
+        metadata={"description": "Needs carrying any of these tags"},
+    )
+    radius_m = ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=MAX_RADIUS_M),
+        metadata={"description": "Only posts within this many metres of lat/lng"},
+    )
+    bbox = BoundingBoxField(
+        metadata={
+            "type": "string",
+            "example": "121.40,31.18,121.55,31.28",
+            "description": "min_lng,min_lat,max_lng,max_lat in coordinate_system",
+        },
+    )
+    polygon = GeoJsonPolygonField(
+        metadata={
+            "type": "string",
+            "description": "GeoJSON Polygon in coordinate_system, "
+            f"at most {MAX_POLYGON_VERTICES} vertices; longer ones via POST /posts/search",
+        },
+    )
+    cursor = ma.fields.String(
+        validate=ma.validate.Length(max=500),
+        metadata={"description": "next_cursor of the page before"},
+    )
+    limit = ma.fields.Integer(validate=ma.validate.Range(min=1, max=50))
+
+    @ma.validates_schema
+    def consistent(self, data, **_kwargs):
+        errors = {}
+        if ("lat" in data) != ("lng" in data):
+            errors["lng" if "lat" in data else "lat"] = ["Missing data for required field."]
+        has_point = "lat" in data and "lng" in data
+        if data.get("sort") == "distance" and not has_point:
+            errors["sort"] = [NEEDS_POINT_TO_SORT]
+        if "radius_m" in data and not has_point:
+            errors["radius_m"] = [NEEDS_POINT_FOR_RADIUS]
+        areas = [name for name in AREA_FIELDS if name in data]
+        if len(areas) > 1:
+            for name in areas:
+                errors.setdefault(name, []).append(ONE_AREA)
+        if errors:
+            raise ma.ValidationError(errors)
+
+    @ma.post_load
+    def with_fingerprint(self, data, **_kwargs):
+        asked = {key: value for key, value in data.items() if key not in PAGING_FIELDS}
+        canonical = json.dumps(asked, sort_keys=True, default=str)
+        data["fingerprint"] = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        return data
+
+
+class SquareSearchSchema(SquareQuerySchema):
+    """The square's filters as a JSON body, for polygons too long for a URL."""
+
+    medicine = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(max=64)),
+        validate=ma.validate.Length(max=MAX_ITEMS_PER_POST),
+    )
+    urgency = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(URGENCY_TAGS)))
+    polygon = GeoJsonPolygonField(metadata={"type": "object", "description": "GeoJSON Polygon"})
+
+
+class SquarePageSchema(ma.Schema):
+    posts = ma.fields.List(ma.fields.Nested(PublicPostSchema))
+    next_cursor = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Pass as cursor for the next page; null on the last page, or "
+            "once SQUARE_MAX_DEPTH (500) posts were shown: narrow the area to go further"
+        },
+    )
+    sort = ma.fields.String()

@@ -1,0 +1,280 @@
+"""The information square: open posts nearest first or newest first, narrowed by kind,
+medicine, group, urgency and area, a page at a time.
+
+Every query shape is served by an index (tests/square/test_query_plans.py holds it to that):
+- nearest first: KNN (<->) over ix_posts_open_public_position; one KNN per medicine over
+  ix_post_items_open_medicine_kind_position, merged (one `medicine IN (...)` scan was 60x slower
+  in performance-lab.md);
+- newest first: ix_posts_open_created_at_id, or ix_post_items_open_medicine_created per medicine.
+Positions are Web Mercator, so a planar KNN ranks by ground distance (see geo/mercator.py).
+"""
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_, union_all
+from sqlalchemy.orm import selectinload
+
+from app.catalog.models import Medicine
+from app.errors import FieldsInvalid
+from app.extensions import db
+from app.posts.models import PUBLIC_SRID, Post, PostItem
+from app.posts.views import PostView, Reader, public_point
+from app.square.areas import AreaFilter
+from app.square.cursor import Cursor
+from geo.mercator import planar_per_ground_metre, to_mercator
+from geo.points import LonLat
+
+SORTS = ("distance", "time")
+UNKNOWN_MEDICINE = "Not in the catalog of medicines that may be shared."
+UNKNOWN_GROUP = "Unknown symptom group."
+
+
+@dataclass(frozen=True)
+class SquareQuery:
+    """What a reader asked the square for, already validated by SquareQuerySchema."""
+
+    sort: str
+    reader: Reader
+    limit: int
+    kind: str | None = None
+    medicines: tuple[str, ...] = ()
+    group: str | None = None
+    urgency: tuple[str, ...] = ()
+    area: AreaFilter | None = None
+    cursor: Cursor | None = None
+    # Matching leaves out the asker's own posts.
+    exclude_user_id: int | None = None
+    fingerprint: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class SquarePage:
+    posts: list[PostView]
+    next_cursor: str | None
+    sort: str
+
+
+def read_square(query: SquareQuery) -> SquarePage:
+    """One page of the square.
+
+    Raises:
+        FieldsInvalid: an unknown medicine code or symptom group.
+    """
+    depth = query.cursor.depth if query.cursor else 0
+    limit = min(query.limit, current_app.config["SQUARE_MAX_DEPTH"] - depth)
+    medicine_ids = _medicine_ids(query)
+    origin = _origin(query.reader.point)
+    if query.sort == "distance":
+        rows = _nearest(query, origin, medicine_ids, limit)
+    else:
+        rows = _newest(query, origin, medicine_ids, limit)
+    posts = _load_posts([row.post_id for row in rows])
+    scale = planar_per_ground_metre(query.reader.point.lat) if query.reader.point else None
+    views = [
+        PostView(
+            posts[row.post_id],
+            query.reader,
+            None if row.planar is None else row.planar / scale,
+        )
+        for row in rows
+    ]
+    next_cursor = None
+    if len(rows) == limit and depth + limit < current_app.config["SQUARE_MAX_DEPTH"]:
+        last = rows[-1]
+        position = last.planar if query.sort == "distance" else last.created_at.isoformat()
+        next_cursor = Cursor(query.sort, position, last.post_id, depth + limit).sign(
+            query.fingerprint
+        )
+    return SquarePage(views, next_cursor, query.sort)
+
+
+def matches_for(post: Post, coordinate_system: str) -> list[PostView]:
+    """Open posts of the other kind that share a medicine with post, nearest to it first.
+
+    Measured from the post's public point, so matches reveal nothing finer than the square.
+    """
+    query = SquareQuery(
+        sort="distance",
+        reader=Reader(public_point(post), coordinate_system),
+        limit=current_app.config["SQUARE_DEFAULT_LIMIT"],
+        kind="offer" if post.kind == "need" else "need",
+        medicines=tuple(sorted({item.medicine.code for item in post.items})),
+        exclude_user_id=post.user_id,
+    )
+    return read_square(query).posts
+
+
+def _origin(point: LonLat | None):
+    if point is None:
+        return None
+    x, y = to_mercator(point)
+    return func.ST_SetSRID(func.ST_MakePoint(literal(x), literal(y)), PUBLIC_SRID)
+
+
+def _medicine_ids(query: SquareQuery) -> list[int] | None:
+    """Catalog ids (of every edition, since posts keep theirs) the filters allow; None: any."""
+    if not query.medicines and query.group is None:
+        return None
+    conditions = []
+    errors = {}
+    if query.medicines:
+        known = set(
+            db.session.scalars(select(Medicine.code).where(Medicine.code.in_(query.medicines)))
+        )
+        unknown = [code for code in query.medicines if code not in known]
+        if unknown:
+            errors["medicine"] = [UNKNOWN_MEDICINE]
+        conditions.append(Medicine.code.in_(query.medicines))
+    if query.group is not None:
+        if not db.session.scalar(select(func.count()).where(Medicine.symptom_group == query.group)):
+            errors["group"] = [UNKNOWN_GROUP]
+        conditions.append(Medicine.symptom_group == query.group)
+    if errors:
+        raise FieldsInvalid(errors=errors)
+    return list(db.session.scalars(select(Medicine.id).where(*conditions).order_by(Medicine.id)))
+
+
+def _nearest(query: SquareQuery, origin, medicine_ids: list[int] | None, limit: int):
+    if medicine_ids is None:
+        return db.session.execute(
+            _nearest_branch(
+                query, origin, Post.id, Post.public_position, _post_filters(query)
+            ).limit(limit)
+        ).all()
+    branches = [
+        _nearest_branch(
+            query,
+            origin,
+            PostItem.post_id,
+            PostItem.public_position,
+            _item_filters(query, medicine_id),
+        ).limit(limit)
+        for medicine_id in medicine_ids
+    ]
+    return _merged(branches, ("planar", "post_id"), limit)
+
+
+def _nearest_branch(query, origin, post_id, position, filters) -> Select:
+    planar = position.distance_centroid(origin)
+    conditions = list(filters)
+    if query.cursor is not None:
+        conditions.append(
+            or_(
+                planar > query.cursor.position,
+                and_(planar == query.cursor.position, post_id > query.cursor.post_id),
+            )
+        )
+    return (
+        select(post_id.label("post_id"), planar.label("planar"), literal(None).label("created_at"))
+        .where(*conditions)
+        .order_by(planar, post_id)
+    )
+
+
+def _newest(query: SquareQuery, origin, medicine_ids: list[int] | None, limit: int):
+    if medicine_ids is None:
+        return db.session.execute(
+            _newest_branch(
+                query,
+                origin,
+                Post.id,
+                Post.created_at,
+                Post.public_position,
+                _post_filters(query),
+            ).limit(limit)
+        ).all()
+    branches = [
+        _newest_branch(
+            query,
+            origin,
+            PostItem.post_id,
+            PostItem.post_created_at,
+            PostItem.public_position,
+            _item_filters(query, medicine_id),
+        ).limit(limit)
+        for medicine_id in medicine_ids
+    ]
+    return _merged(branches, ("created_at DESC", "post_id DESC"), limit)
+
+
+def _newest_branch(query, origin, post_id, created_at, position, filters) -> Select:
+    conditions = list(filters)
+    if query.cursor is not None:
+        conditions.append(
+            tuple_(created_at, post_id) < tuple_(query.cursor.created_at, query.cursor.post_id)
+        )
+    planar = position.distance_centroid(origin) if origin is not None else literal(None)
+    return (
+        select(post_id.label("post_id"), planar.label("planar"), created_at.label("created_at"))
+        .where(*conditions)
+        .order_by(created_at.desc(), post_id.desc())
+    )
+
+
+def _merged(branches: list[Select], order: tuple[str, ...], limit: int):
+    """The first `limit` distinct posts of several ordered branches (one per medicine).
+
+    Each branch is limited on its own, so each walks its own index only as far as needed; a post
+    with two of the medicines appears in two branches with the same sort key.
+    """
+    merged = union_all(*branches).subquery()
+    columns = [merged.c.post_id, merged.c.planar, merged.c.created_at]
+    ordering = {
+        "planar": merged.c.planar,
+        "post_id": merged.c.post_id,
+        "created_at DESC": merged.c.created_at.desc(),
+        "post_id DESC": merged.c.post_id.desc(),
+    }
+    return db.session.execute(
+        select(*columns).distinct().order_by(*(ordering[key] for key in order)).limit(limit)
+    ).all()
+
+
+def _post_filters(query: SquareQuery) -> list[ColumnElement]:
+    filters = [Post.status == "open", Post.expires_at > func.now()]
+    if query.kind is not None:
+        filters.append(Post.kind == query.kind)
+    if query.urgency:
+        filters.append(Post.urgency.overlap(list(query.urgency)))
+    if query.area is not None:
+        filters.extend(query.area.conditions(Post.public_position, Post.area_code))
+    if query.exclude_user_id is not None:
+        filters.append(Post.user_id != query.exclude_user_id)
+    return filters
+
+
+def _item_filters(query: SquareQuery, medicine_id: int) -> list[ColumnElement]:
+    filters = [
+        PostItem.medicine_id == medicine_id,
+        PostItem.post_status == "open",
+        PostItem.post_expires_at > func.now(),
+    ]
+    if query.kind is not None:
+        filters.append(PostItem.kind == query.kind)
+    if query.area is not None and not query.area.needs_post_row:
+        filters.extend(query.area.conditions(PostItem.public_position, None))
+    needs_post_row = query.area is not None and query.area.needs_post_row
+    if query.urgency or needs_post_row or query.exclude_user_id is not None:
+        # What only the post row knows: checked through its primary key, row by row, as the
+        # item index hands candidates over in order.
+        post_conditions = [Post.id == PostItem.post_id]
+        if query.exclude_user_id is not None:
+            post_conditions.append(Post.user_id != query.exclude_user_id)
+        if query.urgency:
+            post_conditions.append(Post.urgency.overlap(list(query.urgency)))
+        if needs_post_row:
+            post_conditions.extend(query.area.conditions(PostItem.public_position, Post.area_code))
+        filters.append(select(Post.id).where(*post_conditions).exists())
+    return filters
+
+
+def _load_posts(post_ids: list[int]) -> dict[int, Post]:
+    if not post_ids:
+        return {}
+    posts = db.session.scalars(
+        select(Post)
+        .where(Post.id.in_(post_ids))
+        .options(selectinload(Post.items).selectinload(PostItem.medicine))
+    )
+    return {post.id: post for post in posts}

@@ -1,0 +1,42 @@
+"""Web Mercator (EPSG:3857), the plane the square ranks posts in.
+
+Mercator is conformal: near any point, a planar distance is the ground distance times
+sec(latitude), the same in every direction. Ranking by planar distance from the asker therefore
+ranks by ground distance (to within the change of sec(latitude) across the area, under 1% over
+50 km in China), and ground metres are planar metres times cos(latitude of the asker).
+"""
+
+import math
+
+from geo.points import LonLat
+
+MERCATOR_SRID = 3857
+# WGS 84 semi-major axis, which EPSG:3857 uses as a sphere's radius.
+MERCATOR_RADIUS_M = 6_378_137.0
+
+
+def to_mercator(point: LonLat) -> tuple[float, float]:
+    """The (x, y) metres of a WGS 84 point in EPSG:3857, as PostGIS's ST_Transform gives them."""
+    x = MERCATOR_RADIUS_M * math.radians(point.lon)
+    y = MERCATOR_RADIUS_M * math.log(math.tan(math.pi / 4 + math.radians(point.lat) / 2))
+    return x, y
+
+
+def from_mercator(x: float, y: float) -> LonLat:
+    """The WGS 84 point at EPSG:3857 metres (x, y)."""
+    lon = math.degrees(x / MERCATOR_RADIUS_M)
+    lat = math.degrees(2 * math.atan(math.exp(y / MERCATOR_RADIUS_M)) - math.pi / 2)
+    return LonLat(lon, lat)
+
+
+def planar_per_ground_metre(latitude: float) -> float:
+    """How many EPSG:3857 metres one metre on the ground spans at this latitude."""
+    return 1 / math.cos(math.radians(latitude))
+
+
+def ground_metres_between(asker: LonLat, other: LonLat) -> float:
+    """Metres from asker to other as the square measures them: planar Mercator distance,
+    scaled at the asker's latitude, so the figure shown always agrees with the ranking."""
+    ax, ay = to_mercator(asker)
+    bx, by = to_mercator(other)
+    return math.hypot(ax - bx, ay - by) / planar_per_ground_metre(asker.lat)

@@ -1,0 +1,78 @@
+"""Rows for tests, built the way the service builds them (grid point, encrypted contact)."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.auth.lookup import mask_mobile
+from app.catalog.models import CatalogEdition, Medicine
+from app.catalog.service import load_edition
+from app.extensions import db
+from app.posts.contact import encrypt_phone
+from app.posts.models import Post, PostItem
+from app.posts.service import lifetime, public_position_of
+from geo.points import LonLat
+
+PEOPLES_SQUARE = LonLat(121.4737, 31.2304)
+
+
+def current_medicine(code: str) -> Medicine:
+    """The current edition's entry, loading the edition first in a test that has not."""
+    query = (
+        select(Medicine)
+        .join(CatalogEdition)
+        .where(CatalogEdition.is_current, Medicine.code == code)
+    )
+    medicine = db.session.scalar(query)
+    if medicine is None:
+        load_edition()
+        medicine = db.session.scalar(query)
+    return medicine
+
+
+def make_post(
+    user,
+    *,
+    kind: str = "offer",
+    status: str = "open",
+    at: LonLat = PEOPLES_SQUARE,
+    medicines: tuple[str, ...] = ("ibuprofen",),
+    phone: str = "19900001234",
+    created_at: datetime | None = None,
+    expires_at: datetime | None = None,
+    urgency: tuple[str, ...] = (),
+    area_code: str | None = "310101",
+    note: str = "",
+) -> Post:
+    """An open post (by default) of user's, flushed so it has an id."""
+    now = datetime.now(UTC)
+    created_at = created_at or now
+    items = []
+    for position, code in enumerate(medicines):
+        medicine = current_medicine(code)
+        unit = next(iter(medicine.unit_caps))
+        item = PostItem(medicine=medicine, position=position, quantity=1, unit=unit)
+        if kind == "offer":
+            item.pack_expires_on = (now + timedelta(days=90)).date()
+            item.sealed = True
+        items.append(item)
+    post = Post(
+        user=user,
+        kind=kind,
+        status=status,
+        catalog_edition_id=items[0].medicine.edition_id,
+        location=at.to_ewkt(),
+        public_position=public_position_of(at),
+        area_code=area_code,
+        note=note,
+        urgency=list(urgency),
+        contact_phone_encrypted=encrypt_phone(phone),
+        contact_phone_masked=mask_mobile(phone),
+        created_at=created_at,
+        expires_at=expires_at or created_at + lifetime(kind),
+        resolved_at=now if status == "resolved" else None,
+        items=items,
+    )
+    db.session.add(post)
+    db.session.flush()
+    return post

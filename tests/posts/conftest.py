@@ -1,0 +1,64 @@
+"""Fixtures for posts and the square: verified posters who consented, and request bodies."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.auth.models import User, UserVerification
+from app.me.service import grant_consent, policies
+from tests.conftest import bearer
+
+POSTS = "/api/v1/posts"
+
+
+@pytest.fixture
+def poster(sign_in, catalog):
+    """A signed-in user verified to the identity level with every consent; returns
+    (user, headers)."""
+
+    def poster(name: str = "刘*"):
+        user = User(
+            display_name=name,
+            verifications=[UserVerification(level="identity", provider="test")],
+        )
+        user, pair = sign_in(user)
+        for purpose, policy in policies().items():
+            grant_consent(user, purpose, policy["current"])
+        return user, bearer(pair.access_token)
+
+    return poster
+
+
+def offer_body(**changes) -> dict:
+    """A valid offer at People's Square, Shanghai (WGS 84)."""
+    body = {
+        "kind": "offer",
+        "items": [
+            {
+                "medicine": "ibuprofen",
+                "quantity": 10,
+                "unit": "tablet",
+                "pack_expires_on": (datetime.now(UTC) + timedelta(days=200)).date().isoformat(),
+                "sealed": True,
+            }
+        ],
+        "note": "多买了一盒，送给需要的邻居",
+        "contact_phone": "13912345678",
+        "location": {"lat": 31.2304, "lng": 121.4737},
+        "address_hint": "人民广场地铁站 1 号口",
+    }
+    body.update(changes)
+    return body
+
+
+def need_body(**changes) -> dict:
+    body = {
+        "kind": "need",
+        "items": [{"medicine": "antigen-test", "quantity": 2, "unit": "test"}],
+        "note": "家里老人发烧，想要两支抗原",
+        "contact_phone": "13812345678",
+        "location": {"lat": 31.2304, "lng": 121.4737},
+        "urgency": ["elderly"],
+    }
+    body.update(changes)
+    return body
