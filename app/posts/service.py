@@ -1,6 +1,7 @@
 """Making posts and what their owners do with them: resolve, renew, edit the note, delete."""
 
 import logging
+import random
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
@@ -23,6 +24,9 @@ from geo.points import LonLat
 from geo.privacy import snap_to_grid
 
 audit_log = logging.getLogger("medshare.audit")
+# Half a metre, in Mercator metres: far below the cell and the 100 m steps distances are shown in.
+PUBLIC_JITTER_M = 0.5
+_jitter = random.SystemRandom()
 # Statuses in which a post may be seen by people other than its owner, by its link.
 PUBLIC_STATUSES = ("open", "expired", "resolved")
 NOT_IN_CATALOG = "Not in the catalog of medicines that may be shared."
@@ -114,8 +118,14 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
 
 
 def public_position_of(location: LonLat) -> str:
-    """EWKT of the public point of a post at location: its grid cell's centre, in Mercator."""
+    """EWKT of the public point of a post at location: its grid cell's centre, in Mercator.
+
+    A random jitter of under half a metre, unrelated to the spot, keeps two posts of one cell
+    from sharing a distance to anyone, which nearest-first paging needs (see app/square).
+    """
     x, y = to_mercator(snap_to_grid(location, current_app.config["PUBLIC_GRID_METRES"]))
+    x += _jitter.uniform(-PUBLIC_JITTER_M, PUBLIC_JITTER_M)
+    y += _jitter.uniform(-PUBLIC_JITTER_M, PUBLIC_JITTER_M)
     return f"SRID={PUBLIC_SRID};POINT({x!r} {y!r})"
 
 

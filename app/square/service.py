@@ -63,12 +63,7 @@ def read_square(query: SquareQuery) -> SquarePage:
     """
     depth = query.cursor.depth if query.cursor else 0
     limit = min(query.limit, current_app.config["SQUARE_MAX_DEPTH"] - depth)
-    medicine_ids = _medicine_ids(query)
-    origin = _origin(query.reader.point)
-    if query.sort == "distance":
-        rows = _nearest(query, origin, medicine_ids, limit)
-    else:
-        rows = _newest(query, origin, medicine_ids, limit)
+    rows = db.session.execute(square_statement(query, medicine_ids(query), limit)).all()
     posts = _load_posts([row.post_id for row in rows])
     scale = planar_per_ground_metre(query.reader.point.lat) if query.reader.point else None
     views = [
@@ -105,6 +100,18 @@ def matches_for(post: Post, coordinate_system: str) -> list[PostView]:
     return read_square(query).posts
 
 
+def square_statement(query: SquareQuery, medicines: list[int] | None, limit: int) -> Select:
+    """The SQL for one page: rows of (post_id, planar distance or None, created_at or None).
+
+    Args:
+        medicines: catalog ids from medicine_ids(query); None for any medicine.
+    """
+    origin = _origin(query.reader.point)
+    if query.sort == "distance":
+        return _nearest(query, origin, medicines, limit)
+    return _newest(query, origin, medicines, limit)
+
+
 def _origin(point: LonLat | None):
     if point is None:
         return None
@@ -112,7 +119,7 @@ def _origin(point: LonLat | None):
     return func.ST_SetSRID(func.ST_MakePoint(literal(x), literal(y)), PUBLIC_SRID)
 
 
-def _medicine_ids(query: SquareQuery) -> list[int] | None:
+def medicine_ids(query: SquareQuery) -> list[int] | None:
     """Catalog ids (of every edition, since posts keep theirs) the filters allow; None: any."""
     if not query.medicines and query.group is None:
         return None
@@ -137,11 +144,9 @@ def _medicine_ids(query: SquareQuery) -> list[int] | None:
 
 def _nearest(query: SquareQuery, origin, medicine_ids: list[int] | None, limit: int):
     if medicine_ids is None:
-        return db.session.execute(
-            _nearest_branch(
-                query, origin, Post.id, Post.public_position, _post_filters(query)
-            ).limit(limit)
-        ).all()
+        return _nearest_branch(
+            query, origin, Post.id, Post.public_position, _post_filters(query)
+        ).limit(limit)
     branches = [
         _nearest_branch(
             query,
@@ -156,6 +161,10 @@ def _nearest(query: SquareQuery, origin, medicine_ids: list[int] | None, limit: 
 
 
 def _nearest_branch(query, origin, post_id, position, filters) -> Select:
+    # ORDER BY the distance alone: PostgreSQL walks a GiST index in distance order only when
+    # the distance is the whole ORDER BY, so no id tie-breaker here. Public points carry a
+    # sub-metre jitter (see public_position_of), so two posts never share a distance and the
+    # cursor's (distance, id) position is still exact.
     planar = position.distance_centroid(origin)
     conditions = list(filters)
     if query.cursor is not None:
@@ -168,22 +177,15 @@ def _nearest_branch(query, origin, post_id, position, filters) -> Select:
     return (
         select(post_id.label("post_id"), planar.label("planar"), literal(None).label("created_at"))
         .where(*conditions)
-        .order_by(planar, post_id)
+        .order_by(planar)
     )
 
 
 def _newest(query: SquareQuery, origin, medicine_ids: list[int] | None, limit: int):
     if medicine_ids is None:
-        return db.session.execute(
-            _newest_branch(
-                query,
-                origin,
-                Post.id,
-                Post.created_at,
-                Post.public_position,
-                _post_filters(query),
-            ).limit(limit)
-        ).all()
+        return _newest_branch(
+            query, origin, Post.id, Post.created_at, Post.public_position, _post_filters(query)
+        ).limit(limit)
     branches = [
         _newest_branch(
             query,
@@ -212,7 +214,7 @@ def _newest_branch(query, origin, post_id, created_at, position, filters) -> Sel
     )
 
 
-def _merged(branches: list[Select], order: tuple[str, ...], limit: int):
+def _merged(branches: list[Select], order: tuple[str, ...], limit: int) -> Select:
     """The first `limit` distinct posts of several ordered branches (one per medicine).
 
     Each branch is limited on its own, so each walks its own index only as far as needed; a post
@@ -226,9 +228,7 @@ def _merged(branches: list[Select], order: tuple[str, ...], limit: int):
         "created_at DESC": merged.c.created_at.desc(),
         "post_id DESC": merged.c.post_id.desc(),
     }
-    return db.session.execute(
-        select(*columns).distinct().order_by(*(ordering[key] for key in order)).limit(limit)
-    ).all()
+    return select(*columns).distinct().order_by(*(ordering[key] for key in order)).limit(limit)
 
 
 def _post_filters(query: SquareQuery) -> list[ColumnElement]:
