@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from geoalchemy2 import WKTElement
 from geoalchemy2.shape import to_shape
 
 from app.i18n import page_text
@@ -24,8 +25,15 @@ class Reader:
 
 
 def public_point(post: Post) -> LonLat:
-    shape = to_shape(post.public_position)
+    shape = _shape(post.public_position)
     return from_mercator(shape.x, shape.y)
+
+
+def _shape(geometry):
+    # A post made in this session still holds the EWKT it was given, not the database's WKB.
+    if isinstance(geometry, str):
+        geometry = WKTElement(geometry, extended=True)
+    return to_shape(geometry)
 
 
 # What PostSchema shows the owner only; for anyone else these attributes do not exist, so
@@ -77,7 +85,7 @@ class PostView:
 
     @property
     def location(self) -> dict:
-        shape = to_shape(self._owner_only(self._post.location))
+        shape = _shape(self._owner_only(self._post.location))
         return self._point(LonLat(shape.x, shape.y))
 
     @property
