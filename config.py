@@ -53,6 +53,9 @@ class Config:
     }
 
     MAX_CONTENT_LENGTH = _env_int("MAX_BODY_BYTES", 64 * 1024)
+    # Origins whose pages may call the API from a browser (comma-separated, or * for any):
+    # public-service accounts embed the square free of charge.
+    CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "*")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh")
 

@@ -12,7 +12,7 @@ from app.auth.routes import bp as auth_bp
 from app.auth.sms.routes import bp as sms_bp
 from app.auth.wechat_routes import bp as wechat_bp
 from app.catalog.routes import bp as catalog_bp
-from app.extensions import csrf, db, migrate
+from app.extensions import cors, csrf, db, migrate
 from app.health.routes import bp as health_bp
 from app.me.routes import bp as me_bp
 from app.migration_options import MIGRATIONS_DIR
@@ -43,6 +43,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
+    cors.init_app(
+        app,
+        resources={r"/api/v1/*": {"origins": _origins(app.config["CORS_ORIGINS"])}},
+        supports_credentials=False,
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Accept-Language"],
+        expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed", "Content-Language"],
+        max_age=86400,
+    )
     # flask-smorest keeps an app's spec on its Api object, so each app gets its own.
     api = ProblemApi(app)
     tokens.init_app(app, api)
@@ -63,3 +71,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     cli.init_app(app)
     return app
+
+
+def _origins(setting: str) -> str | list[str]:
+    return "*" if setting.strip() == "*" else [o.strip() for o in setting.split(",") if o.strip()]
