@@ -1,12 +1,14 @@
 """Coordinate systems clients send: WGS 84 (GPS) and GCJ-02 (China's obfuscated datum, which
 Tencent Maps, AMap and `wx.getLocation({type: 'gcj02'})` give). Everything is stored in WGS 84.
 
-GCJ-02 is defined only inside mainland China; maps outside it use WGS 84, so points there pass
-through unchanged.
+GCJ-02 is defined only inside mainland China; maps outside it (Hong Kong, Macao, Taiwan and
+abroad) use WGS 84, so points there pass through unchanged.
 """
 
 import prcoords
+import shapely
 
+from geo.districts import mainland_outline
 from geo.points import LonLat
 
 WGS84 = "wgs84"
@@ -19,11 +21,13 @@ class UnknownCoordinateSystem(ValueError):
 
 
 def in_mainland_china(point: LonLat) -> bool:
-    """Whether GCJ-02's shift applies at this point.
+    """Whether GCJ-02's shift applies at this point: inside mainland China's outline.
 
-    A bounding box of China, as the published GCJ-02 implementations use.
+    The published implementations test a bounding box, which also shifts Hong Kong, Macao,
+    Taiwan, Seoul or Hanoi, whose maps are WGS 84. Points within the outline's ~60 m
+    simplification of a border (or offshore) may fall either side.
     """
-    return prcoords.sanity_in_china_p(prcoords.Coords(point.lat, point.lon))
+    return bool(shapely.intersects_xy(mainland_outline(), point.lon, point.lat))
 
 
 def to_wgs84(point: LonLat, system: str) -> LonLat:

@@ -1,6 +1,8 @@
 """GCJ-02 conversion: agrees with an independent implementation's published points, inverts to
 well under a metre, and leaves points outside mainland China alone."""
 
+import time
+
 import pytest
 
 from geo.coordinates import (
@@ -8,6 +10,7 @@ from geo.coordinates import (
     WGS84,
     UnknownCoordinateSystem,
     from_wgs84,
+    in_mainland_china,
     to_wgs84,
 )
 from geo.points import LonLat
@@ -51,13 +54,58 @@ def test_the_shift_is_hundreds_of_metres_so_the_conversion_matters():
     assert metres_between(wgs, gcj) > 300
 
 
+# Inside the bounding box the published implementations use, but on maps drawn in WGS 84.
+NEAR_BUT_NOT_MAINLAND = {
+    "Hong Kong, Central": LonLat(114.1588, 22.2816),
+    "Hong Kong, Sheung Shui by the Shenzhen border": LonLat(114.1285, 22.5010),
+    "Macao peninsula": LonLat(113.5439, 22.1987),
+    "Macao, Taipa": LonLat(113.5560, 22.1570),
+    "Taipei": LonLat(121.5654, 25.0330),
+    "Seoul": LonLat(126.9780, 37.5665),
+    "Ulaanbaatar": LonLat(106.9057, 47.8864),
+    "Hanoi": LonLat(105.8342, 21.0278),
+}
+MAINLAND = {
+    "Shenzhen, Futian by the Hong Kong border": LonLat(114.0550, 22.5220),
+    "Zhuhai, Gongbei by the Macao border": LonLat(113.5450, 22.2230),
+    "Zhuhai, Hengqin across the channel from Macao": LonLat(113.5350, 22.1300),
+    "Xiamen": LonLat(118.0894, 24.4798),
+    # Coastal land and a small island that the coarse source boundaries leave just outside.
+    "Shenzhen, Shekou": LonLat(113.9160, 22.4820),
+    "Xiamen, Gulangyu": LonLat(118.0670, 24.4470),
+}
+
+
 @pytest.mark.parametrize(
     "outside",
-    [LonLat(-0.1276, 51.5072), LonLat(139.6917, 35.6895), LonLat(151.2093, -33.8688)],
+    [
+        LonLat(-0.1276, 51.5072),
+        LonLat(139.6917, 35.6895),
+        LonLat(151.2093, -33.8688),
+        *NEAR_BUT_NOT_MAINLAND.values(),
+    ],
+    ids=["London", "Tokyo", "Sydney", *NEAR_BUT_NOT_MAINLAND],
 )
-def test_points_outside_china_are_unchanged_both_ways(outside):
+def test_points_outside_mainland_china_are_unchanged_both_ways(outside):
+    assert not in_mainland_china(outside)
     assert to_wgs84(outside, GCJ02) == outside
     assert from_wgs84(outside, GCJ02) == outside
+
+
+@pytest.mark.parametrize("inside", MAINLAND.values(), ids=list(MAINLAND))
+def test_points_in_mainland_china_are_shifted_both_ways(inside):
+    assert in_mainland_china(inside)
+    assert metres_between(from_wgs84(inside, GCJ02), inside) > 100
+    assert metres_between(to_wgs84(inside, GCJ02), inside) > 100
+
+
+def test_the_mainland_test_takes_microseconds():
+    points = [*MAINLAND.values(), *NEAR_BUT_NOT_MAINLAND.values()] * 200
+    in_mainland_china(points[0])  # the outline is built once per process
+    started = time.perf_counter()
+    for point in points:
+        in_mainland_china(point)
+    assert (time.perf_counter() - started) / len(points) < 1e-4
 
 
 def test_wgs84_input_is_stored_as_given():
