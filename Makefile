@@ -41,6 +41,7 @@ database: $(VENV)/.installed
 	$(PROVISION) medshare
 	$(FLASK) db upgrade
 	$(FLASK) medshare load-catalog
+	$(FLASK) medshare load-districts
 	$(FLASK) medshare seed-demo
 
 run: database

@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 # app.models is imported for its side effect: every table registered on db.metadata.
 from app import cli, errors, models, request_guards, request_log  # noqa: F401
+from app.areas.routes import bp as areas_bp
 from app.auth import tokens, wechat
 from app.auth.routes import bp as auth_bp
 from app.auth.sms.routes import bp as sms_bp
@@ -65,6 +66,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(wechat_bp, url_prefix="/api/v1/auth")
     api.register_blueprint(me_bp, url_prefix="/api/v1/me")
     api.register_blueprint(posts_bp, url_prefix="/api/v1/posts")
+    api.register_blueprint(areas_bp, url_prefix="/api/v1/districts")
     # The review page: plain Flask pages, outside the OpenAPI document; its errors are pages too.
     app.register_blueprint(review_bp)
     errors.render_as_pages(app, review_bp.url_prefix, REVIEW_ERROR_TEMPLATE)

@@ -1,4 +1,4 @@
-"""`flask --app wsgi medshare ...`: the catalog, the demo data and staff accounts."""
+"""`flask --app wsgi medshare ...`: the catalog, the districts, the demo data and staff accounts."""
 
 import contextlib
 import sys
@@ -23,6 +23,17 @@ def load_catalog(path: str | None) -> None:
 
     report = service.load_edition(path) if path else service.load_edition()
     click.echo(f"catalog {report.edition_code}: {report.added} added, {report.updated} refreshed")
+
+
+@medshare_cli.command("load-districts")
+def load_districts() -> None:
+    """Load or refresh China's districts and their boundaries from geo/data."""
+    from app.areas import service
+
+    report = service.load_districts()
+    click.echo(
+        f"districts: {report.added} added, {report.updated} refreshed, {report.removed} removed"
+    )
 
 
 @medshare_cli.command("seed-demo")

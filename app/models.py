@@ -1,5 +1,6 @@
 """Every model, imported once so that db.metadata (and Alembic autogenerate) sees every table."""
 
+from app.areas.models import District
 from app.auth.models import AuthSession, User, UserVerification
 from app.auth.sms.models import SmsChallenge
 from app.catalog.models import CatalogEdition, Medicine
@@ -13,6 +14,7 @@ __all__ = [
     "Consent",
     "ContactReveal",
     "IdempotencyKey",
+    "District",
     "Medicine",
     "Post",
     "PostItem",

@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import create_app
+from app.areas.service import load_districts
 from app.auth.models import User
 from app.auth.tokens import start_session
 from app.catalog.service import load_edition
@@ -21,12 +22,14 @@ from tests.probe_routes import bp as probe_bp
 
 @pytest.fixture(scope="session")
 def app():
-    """The app on the test database (runtime role), migrated to head by the owner role."""
+    """The app on the test database (runtime role), migrated to head by the owner role, with
+    the districts loaded (a no-op once they match the data file)."""
     app = create_app("test")
     # Routes that raise each kind of error, outside the OpenAPI document; see probe_routes.py.
     app.register_blueprint(probe_bp)
     with app.app_context():
         upgrade()
+        load_districts()
     return app
 
 
