@@ -2,8 +2,8 @@
 
 Rows come from geo/data/districts.geojson.gz through `flask medshare load-districts`.
 
-Revision ID: 0008
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-23 12:04:07.525307
 
 """
@@ -13,8 +13,8 @@ from alembic import op
 from geoalchemy2 import Geometry
 
 # revision identifiers, used by Alembic.
-revision = "0008"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
