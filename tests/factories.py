@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from app.areas.service import district_code_at
 from app.auth.lookup import mask_mobile
 from app.catalog.models import CatalogEdition, Medicine
 from app.catalog.service import load_edition
@@ -41,7 +42,7 @@ def make_post(
     created_at: datetime | None = None,
     expires_at: datetime | None = None,
     urgency: tuple[str, ...] = (),
-    area_code: str | None = "310101",
+    area_code: str | None = None,
     note: str = "",
 ) -> Post:
     """An open post (by default) of user's, flushed so it has an id."""
@@ -63,7 +64,7 @@ def make_post(
         catalog_edition_id=items[0].medicine.edition_id,
         location=at.to_ewkt(),
         public_position=public_position_of(at),
-        area_code=area_code,
+        area_code=area_code or district_code_at(at),
         note=note,
         urgency=list(urgency),
         contact_phone_encrypted=encrypt_phone(phone),

@@ -161,6 +161,7 @@ class PublicPostSchema(ma.Schema):
     area_code = ma.fields.String(
         allow_none=True, metadata={"description": "GB/T 2260 county-level code of the area"}
     )
+    area_name = ma.fields.String(allow_none=True, metadata={"example": "黄浦区"})
     approximate_location = ma.fields.Nested(
         PointSchema,
         metadata={"description": "Centre of the ~500 m grid cell the post is in, never the spot"},

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from app.areas.service import district_code_at
 from app.auth.lookup import NotAMainlandMobile, mask_mobile, normalise_mainland_mobile
 from app.auth.models import User
 from app.auth.service import require_level
@@ -101,6 +102,7 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
         catalog_edition_id=edition.id,
         location=location.to_ewkt(),
         public_position=public_position_of(location),
+        area_code=district_code_at(location),
         note=body["note"],
         address_hint=body.get("address_hint"),
         urgency=sorted(set(body["urgency"])),

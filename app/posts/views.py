@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from geoalchemy2 import WKTElement
 from geoalchemy2.shape import to_shape
 
+from app.areas.service import district_names
 from app.i18n import page_text
 from app.posts.contact import decrypt_phone
 from app.posts.models import Post
@@ -53,10 +54,12 @@ class PostView:
         ground_metres: float | None = None,
         *,
         is_own: bool = False,
+        area_names: dict[str, str] | None = None,
     ):
         self._post = post
         self._reader = reader
         self._ground_metres = ground_metres
+        self._area_names = area_names
         self.is_own = is_own
 
     def __getattr__(self, name):
@@ -78,6 +81,14 @@ class PostView:
     @property
     def catalog_edition(self) -> str:
         return self._owner_only(self._post.catalog_edition.code)
+
+    @property
+    def area_name(self) -> str | None:
+        code = self._post.area_code
+        if code is None:
+            return None
+        names = self._area_names if self._area_names is not None else district_names({code})
+        return names.get(code)
 
     @property
     def approximate_location(self) -> dict:

@@ -6,6 +6,7 @@ carry a bounding-box (&&) test the index answers before the exact check.
 
 from dataclasses import dataclass
 
+from geoalchemy2 import WKBElement
 from shapely import Polygon
 from sqlalchemy import ColumnElement, func, literal
 
@@ -71,10 +72,11 @@ class District(AreaFilter):
     (the envelope lets the position index skip everything far away)."""
 
     prefix: str
-    south_west: LonLat
-    north_east: LonLat
+    envelope: WKBElement
     needs_post_row = True
 
     def conditions(self, position, area_code):
-        box = Box(self.south_west, self.north_east).conditions(position, None)
-        return [*box, area_code.startswith(self.prefix, autoescape=True)]
+        return [
+            position.op("&&")(func.ST_Transform(self.envelope, PUBLIC_SRID)),
+            area_code.startswith(self.prefix, autoescape=True),
+        ]

@@ -3,8 +3,9 @@
 from flask import current_app
 from shapely import Polygon
 
+from app.areas.service import district_area
 from app.posts.views import Reader
-from app.square.areas import AreaFilter, Box, Radius, Shape
+from app.square.areas import AreaFilter, Box, District, Radius, Shape
 from app.square.cursor import Cursor
 from app.square.service import SquareQuery
 from geo.coordinates import to_wgs84
@@ -16,6 +17,7 @@ def square_query(args: dict) -> SquareQuery:
 
     Raises:
         CursorInvalid: the cursor is forged or was given for another query.
+        UnknownDistrict: the district code names no division.
     """
     system = args["coordinate_system"]
     point = None
@@ -40,6 +42,9 @@ def square_query(args: dict) -> SquareQuery:
 
 
 def _area(args: dict, point: LonLat | None, system: str) -> AreaFilter | None:
+    if "district" in args:
+        area = district_area(args["district"])
+        return District(area.prefix, area.envelope)
     if "radius_m" in args:
         return Radius(point, args["radius_m"])
     if "bbox" in args:

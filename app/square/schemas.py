@@ -13,12 +13,12 @@ MAX_RADIUS_M = 50_000
 MAX_POLYGON_VERTICES = 500
 NEEDS_POINT_TO_SORT = "Sorting by distance needs lat and lng."
 NEEDS_POINT_FOR_RADIUS = "A radius needs lat and lng to measure from."
-ONE_AREA = "Give one area at most: radius_m, bbox or polygon."
+ONE_AREA = "Give one area at most: radius_m, bbox, polygon or district."
 BBOX_FORM = "Give four numbers: min_lng,min_lat,max_lng,max_lat."
 NOT_A_POLYGON = "Not a valid GeoJSON Polygon."
 TOO_MANY_VERTICES = "The polygon may have at most {max} vertices."
 INVALID_POLYGON = "The polygon's edges cross or it has no area."
-AREA_FIELDS = ("radius_m", "bbox", "polygon")
+AREA_FIELDS = ("radius_m", "bbox", "polygon", "district")
 # Paging fields are left out of a query's fingerprint: a cursor is valid for any page size.
 PAGING_FIELDS = ("cursor", "limit")
 
@@ -107,6 +107,13 @@ class SquareQuerySchema(ma.Schema):
             "type": "string",
             "description": "GeoJSON Polygon in coordinate_system, "
             f"at most {MAX_POLYGON_VERTICES} vertices; longer ones via POST /posts/search",
+        },
+    )
+    district = ma.fields.String(
+        validate=ma.validate.Regexp(r"^\d{6}$"),
+        metadata={
+            "description": "GB/T 2260 code of a province, city or county (GET /api/v1/districts)",
+            "example": "440305",
         },
     )
     cursor = ma.fields.String(

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import selectinload
 
+from app.areas.service import district_names
 from app.catalog.models import Medicine
 from app.errors import FieldsInvalid
 from app.extensions import db
@@ -66,11 +67,13 @@ def read_square(query: SquareQuery) -> SquarePage:
     rows = db.session.execute(square_statement(query, medicine_ids(query), limit)).all()
     posts = _load_posts([row.post_id for row in rows])
     scale = planar_per_ground_metre(query.reader.point.lat) if query.reader.point else None
+    area_names = district_names({post.area_code for post in posts.values() if post.area_code})
     views = [
         PostView(
             posts[row.post_id],
             query.reader,
             None if row.planar is None else row.planar / scale,
+            area_names=area_names,
         )
         for row in rows
     ]

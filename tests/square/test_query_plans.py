@@ -8,12 +8,17 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.posts.views import Reader
-from app.square.areas import Radius
+from app.square.areas import District, Radius
 from app.square.cursor import Cursor
 from app.square.service import SquareQuery, square_statement
 from geo.points import LonLat
 
 SHANGHAI = LonLat(121.4737, 31.2304)
+# 黄浦区's bounding box, as district_area gives it (the plan does not depend on its exact shape).
+HUANGPU = District(
+    "310101",
+    "SRID=4326;POLYGON((121.46 31.19,121.52 31.19,121.52 31.25,121.46 31.25,121.46 31.19))",
+)
 
 SEED = """
 SELECT setseed(0.42);
@@ -122,6 +127,8 @@ ITEM_CREATED = "ix_post_items_open_medicine_created"
         ("nearest needs", near(kind="need"), None, POSITION, 1),
         ("nearest for the elderly", near(urgency=("elderly",)), None, POSITION, 1),
         ("nearest within 3 km", near(area=Radius(SHANGHAI, 3000)), None, POSITION, 1),
+        ("nearest in a district", near(area=HUANGPU), None, POSITION, 1),
+        ("nearest of one medicine in a district", near(area=HUANGPU), 1, ITEM_POSITION, 1),
         ("nearest of one medicine", near(), 1, ITEM_POSITION, 1),
         ("nearest offers of one medicine", near(kind="offer"), 1, ITEM_POSITION, 1),
         ("nearest offers of three medicines", near(kind="offer"), 3, ITEM_POSITION, 3),

@@ -161,6 +161,29 @@ def test_areas_narrow_the_square(client, someone):
     assert ids(client.get(SQUARE, query_string={"sort": "time", "bbox": box})) == [inside.id]
 
 
+def test_a_district_narrows_the_square_to_its_posts_and_names_them(client, someone):
+    bund = make_post(someone, at=SHANGHAI)  # People's Square, 黄浦区 310101
+    lujiazui = make_post(someone, at=LonLat(121.5440, 31.2210))  # Century Park, 浦东新区 310115
+    make_post(someone, at=LonLat(114.0553, 22.5217))  # 福田区 440304
+    point = near(SHANGHAI)
+    huangpu = client.get(SQUARE, query_string={**point, "district": "310101"})
+    assert ids(huangpu) == [bund.id]
+    assert huangpu.get_json()["posts"][0]["area_name"] == "黄浦区"
+    assert set(ids(client.get(SQUARE, query_string={**point, "district": "310000"}))) == {
+        bund.id,
+        lujiazui.id,
+    }
+    timed = client.get(SQUARE, query_string={"sort": "time", "district": "310115"})
+    assert ids(timed) == [lujiazui.id]
+    medicine = client.get(
+        SQUARE, query_string={**point, "district": "310115", "medicine": "ibuprofen"}
+    )
+    assert ids(medicine) == [lujiazui.id]
+    unknown = client.get(SQUARE, query_string={**point, "district": "310199"})
+    assert unknown.status_code == 422
+    assert list(unknown.get_json()["errors"]) == ["district"]
+
+
 @pytest.mark.parametrize("sort", ["distance", "time"])
 def test_paging_has_no_duplicates_or_gaps_while_posts_are_added(client, someone, sort):
     rng_offsets = [(i * 137 % 5000 - 2500, i * 89 % 5000 - 2500) for i in range(23)]
@@ -258,6 +281,8 @@ def test_a_cursor_works_only_for_its_own_query(client, someone):
         ({"medicine": "oxycodone"}, "medicine"),
         ({"group": "surgery"}, "group"),
         ({"limit": 51}, "limit"),
+        ({"district": "31010"}, "district"),
+        ({**near(SHANGHAI), "radius_m": 1000, "district": "310101"}, "district"),
         ({"limit": 0}, "limit"),
         ({"coordinate_system": "bd09"}, "coordinate_system"),
     ],
