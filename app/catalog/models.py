@@ -15,7 +15,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -68,8 +68,19 @@ class Medicine(db.Model):
     enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # Unit code -> most of that unit one post may ask for or offer, e.g. {"tablet": 20, "box": 2}.
     unit_caps: Mapped[dict[str, int]] = mapped_column(JSONB)
+    # name_zh in toneless syllables ("bu luo fen") and their first letters ("blf"): what people
+    # type to search on a keyboard without a Chinese input method.
+    pinyin: Mapped[str] = mapped_column(String(200))
+    pinyin_initials: Mapped[str] = mapped_column(String(64))
+    # Dosage form codes from rules.yaml, e.g. ["tablet", "capsule"].
+    forms: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
 
     edition: Mapped[CatalogEdition] = relationship(back_populates="medicines")
+
+    @property
+    def may_be_enabled(self) -> bool:
+        """Whether the rules let this entry be switched on (the database checks the same)."""
+        return self.prohibited_reason is None and self.otc_class in POSTABLE_OTC_CLASSES
 
     __table_args__ = (
         UniqueConstraint("edition_id", "code", name="uq_medicines_edition_id_code"),

@@ -4,7 +4,9 @@ from app.catalog.service import catalog_rules
 from app.i18n import negotiate_locale
 
 
-def _localized(table: str, key: str | None) -> str | None:
+def catalog_label(table: str, key: str | None) -> str | None:
+    """A code's name from a rules.yaml table (units, forms, otc_classes...) in the request's
+    language, or None for no code."""
     if key is None:
         return None
     return catalog_rules()[table][key][negotiate_locale()]
@@ -20,10 +22,18 @@ class MedicineQuerySchema(ma.Schema):
 class UnitSchema(ma.Schema):
     code = ma.fields.String(metadata={"example": "tablet"})
     label = ma.fields.Function(
-        lambda unit: _localized("units", unit["code"]),
+        lambda unit: catalog_label("units", unit["code"]),
         metadata={"type": "string", "example": "片"},
     )
     max_per_post = ma.fields.Integer(metadata={"example": 20})
+
+
+class FormSchema(ma.Schema):
+    code = ma.fields.String(metadata={"example": "tablet"})
+    label = ma.fields.Function(
+        lambda form: catalog_label("forms", form["code"]),
+        metadata={"type": "string", "example": "片剂"},
+    )
 
 
 class MedicineSchema(ma.Schema):
@@ -35,17 +45,24 @@ class MedicineSchema(ma.Schema):
     )
     name_zh = ma.fields.String()
     name_en = ma.fields.String()
+    pinyin = ma.fields.String(
+        metadata={"example": "bu luo fen", "description": "name_zh in toneless pinyin"}
+    )
     symptom_group = ma.fields.String(metadata={"example": "fever"})
     symptom_group_label = ma.fields.Function(
-        lambda medicine: _localized("symptom_groups", medicine.symptom_group),
+        lambda medicine: catalog_label("symptom_groups", medicine.symptom_group),
         metadata={"type": "string"},
     )
     category = ma.fields.String(metadata={"example": "chemical"})
     otc_class = ma.fields.String(metadata={"example": "otc_a"})
     postable = ma.fields.Boolean(attribute="enabled")
     prohibited_reason = ma.fields.Function(
-        lambda medicine: _localized("prohibited_reasons", medicine.prohibited_reason),
+        lambda medicine: catalog_label("prohibited_reasons", medicine.prohibited_reason),
         metadata={"type": "string", "nullable": True},
+    )
+    forms = ma.fields.List(
+        ma.fields.Nested(FormSchema),
+        metadata={"description": "Dosage forms the packs come in"},
     )
     units = ma.fields.List(
         ma.fields.Nested(UnitSchema),
@@ -62,4 +79,6 @@ class MedicineSchema(ma.Schema):
                 for code in catalog_rules()["units"]
                 if code in obj.unit_caps
             ]
+        if attr == "forms":
+            return [{"code": code} for code in obj.forms]
         return super().get_attribute(obj, attr, default)

@@ -2,17 +2,33 @@
 
 import functools
 import os
+import re
 from dataclasses import dataclass
 
 import yaml
 from sqlalchemy import select, update
 
-from app.catalog.models import POSTABLE_OTC_CLASSES, CatalogEdition, Medicine
+from app.catalog.models import CatalogEdition, Medicine
 from app.extensions import db
 
 DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 RULES_PATH = os.path.join(DATA_DIR, "rules.yaml")
 DEFAULT_EDITION_PATH = os.path.join(DATA_DIR, "cn-home-care-2022-12-08.yaml")
+# What each entry of an edition file must give; "ingredients" may be left out (a test kit).
+ENTRY_FIELDS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "pinyin",
+    "group",
+    "category",
+    "otc_class",
+    "enabled",
+    "forms",
+    "units",
+)
+# Lower-case toneless syllables, one space apart: what search and pinyin_initials rely on.
+PINYIN = re.compile(r"[a-z]+(?: [a-z]+)*")
 
 
 @functools.cache
@@ -35,28 +51,40 @@ def prohibited_reason(entry: dict) -> str | None:
             return rules["prohibited_ingredients"][ingredient]["reason"]
     if len(ingredients) == 1 and ingredients[0] in rules["prohibited_single_ingredients"]:
         return rules["prohibited_single_ingredients"][ingredients[0]]["reason"]
-    for table, value in (
-        ("prohibited_forms", entry.get("form")),
-        ("prohibited_otc_classes", entry["otc_class"]),
-    ):
-        if value in rules[table]:
-            return rules[table][value]["reason"]
+    for form in entry.get("forms", []):
+        if form in rules["prohibited_forms"]:
+            return rules["prohibited_forms"][form]["reason"]
+    if entry["otc_class"] in rules["prohibited_otc_classes"]:
+        return rules["prohibited_otc_classes"][entry["otc_class"]]["reason"]
     return None
 
 
-class UnknownCatalogName(ValueError):
-    """An edition file names a unit or symptom group that rules.yaml does not define."""
+def pinyin_initials(pinyin: str) -> str:
+    """The first letter of each syllable: "bu luo fen" -> "blf"."""
+    return "".join(syllable[0] for syllable in pinyin.split())
 
 
-def _check_names_known(entry: dict) -> None:
+class CatalogEntryInvalid(ValueError):
+    """An edition file's entry lacks a field, writes pinyin wrongly, or names a unit, form or
+    symptom group that rules.yaml does not define."""
+
+
+def _check_entry(entry: dict) -> None:
+    code = entry.get("code", "?")
+    missing = [field for field in ENTRY_FIELDS if field not in entry]
+    if missing:
+        raise CatalogEntryInvalid(f"{code}: missing {', '.join(missing)}")
+    if not PINYIN.fullmatch(entry["pinyin"]):
+        raise CatalogEntryInvalid(
+            f"{code}: pinyin must be lower-case toneless syllables one space apart"
+        )
     rules = catalog_rules()
     unknown = [unit for unit in entry["units"] if unit not in rules["units"]]
+    unknown += [form for form in entry["forms"] if form not in rules["forms"]]
     if entry["group"] not in rules["symptom_groups"]:
         unknown.append(entry["group"])
     if unknown:
-        raise UnknownCatalogName(
-            f"{entry['code']}: not defined in rules.yaml: {', '.join(unknown)}"
-        )
+        raise CatalogEntryInvalid(f"{code}: not defined in rules.yaml: {', '.join(unknown)}")
 
 
 @dataclass(frozen=True)
@@ -69,9 +97,13 @@ class LoadReport:
 def load_edition(path: str = DEFAULT_EDITION_PATH) -> LoadReport:
     """Insert or refresh an edition from its data file and make it the current one.
 
-    New entries start enabled only when their OTC class is confirmed and no rule forbids them.
-    An administrator's later choice to enable or disable an entry survives reloading, except that
-    an entry a rule forbids is always switched off.
+    New entries start as the file's `enabled` says, if their OTC class is confirmed and no rule
+    forbids them. An administrator's later choice to enable or disable an entry survives
+    reloading, except that an entry a rule forbids is always switched off.
+
+    Raises:
+        CatalogEntryInvalid: an entry is incomplete or names what rules.yaml does not define;
+            nothing of the file is loaded.
     """
     with open(path, encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
@@ -88,23 +120,13 @@ def load_edition(path: str = DEFAULT_EDITION_PATH) -> LoadReport:
     existing = {medicine.code: medicine for medicine in edition.medicines}
     added = 0
     for entry in data["medicines"]:
-        _check_names_known(entry)
-        reason = prohibited_reason(entry)
-        postable = reason is None and entry["otc_class"] in POSTABLE_OTC_CLASSES
+        _check_entry(entry)
         medicine = existing.get(entry["code"])
         if medicine is None:
-            medicine = Medicine(edition=edition, code=entry["code"], enabled=postable)
+            medicine = Medicine(edition=edition, code=entry["code"], enabled=entry["enabled"])
             db.session.add(medicine)
             added += 1
-        medicine.name_zh = entry["name_zh"]
-        medicine.name_en = entry["name_en"]
-        medicine.symptom_group = entry["group"]
-        medicine.category = entry["category"]
-        medicine.otc_class = entry["otc_class"]
-        medicine.prohibited_reason = reason
-        medicine.unit_caps = entry["units"]
-        if not postable:
-            medicine.enabled = False
+        _refresh(medicine, entry)
 
     db.session.execute(
         update(CatalogEdition).where(CatalogEdition.id != edition.id).values(is_current=False)
@@ -113,6 +135,21 @@ def load_edition(path: str = DEFAULT_EDITION_PATH) -> LoadReport:
     edition.is_current = True
     db.session.commit()
     return LoadReport(edition.code, added, len(data["medicines"]) - added)
+
+
+def _refresh(medicine: Medicine, entry: dict) -> None:
+    medicine.name_zh = entry["name_zh"]
+    medicine.name_en = entry["name_en"]
+    medicine.pinyin = entry["pinyin"]
+    medicine.pinyin_initials = pinyin_initials(entry["pinyin"])
+    medicine.symptom_group = entry["group"]
+    medicine.category = entry["category"]
+    medicine.forms = entry["forms"]
+    medicine.unit_caps = entry["units"]
+    medicine.otc_class = entry["otc_class"]
+    medicine.prohibited_reason = prohibited_reason(entry)
+    if not medicine.may_be_enabled:
+        medicine.enabled = False
 
 
 def current_medicines(include_unpostable: bool = False) -> list[Medicine]:

@@ -1,12 +1,15 @@
 """The whitelist: what may be posted, what never may, and how the API lists it."""
 
 import pytest
+import yaml
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalog.models import Medicine
 from app.catalog.service import (
-    UnknownCatalogName,
+    DEFAULT_EDITION_PATH,
+    CatalogEntryInvalid,
+    catalog_rules,
     current_medicines,
     load_edition,
     prohibited_reason,
@@ -50,10 +53,13 @@ def test_database_refuses_to_enable_what_is_not_confirmed_otc(catalog, code):
         ),
         ({"otc_class": "otc_b", "ingredients": ["ephedrine"]}, "precursor_chemical"),
         ({"otc_class": "otc_b", "ingredients": ["dextromethorphan"]}, "psychotropic"),
-        ({"otc_class": "otc_a", "ingredients": ["ibuprofen"], "form": "injection"}, "injectable"),
+        (
+            {"otc_class": "otc_a", "ingredients": ["ibuprofen"], "forms": ["tablet", "injection"]},
+            "injectable",
+        ),
         ({"otc_class": "prescription", "ingredients": ["azithromycin"]}, "prescription"),
         ({"otc_class": "otc_a", "ingredients": ["dextromethorphan", "guaifenesin"]}, None),
-        ({"otc_class": "otc_a", "ingredients": ["ibuprofen"], "form": "oral"}, None),
+        ({"otc_class": "otc_a", "ingredients": ["ibuprofen"], "forms": ["tablet"]}, None),
     ],
 )
 def test_rules_forbid_precursors_narcotics_injectables_and_prescriptions(entry, reason):
@@ -86,6 +92,20 @@ def test_api_speaks_english_on_request(client, catalog):
     assert {"code": "tablet", "label": "tablet", "max_per_post": 20} in ibuprofen["units"]
 
 
+def test_api_gives_each_medicine_its_pinyin_and_dosage_forms(client, catalog):
+    body = client.get("/api/v1/medicines").get_json()
+    ibuprofen = next(entry for entry in body if entry["code"] == "ibuprofen")
+    assert ibuprofen["pinyin"] == "bu luo fen"
+    assert ibuprofen["forms"] == [
+        {"code": "tablet", "label": "片剂"},
+        {"code": "capsule", "label": "胶囊"},
+        {"code": "oral_liquid", "label": "口服液"},
+    ]
+    english = client.get("/api/v1/medicines", headers={"Accept-Language": "en"}).get_json()
+    antigen = next(entry for entry in english if entry["code"] == "antigen-test")
+    assert antigen["forms"] == [{"code": "test_kit", "label": "test kit"}]
+
+
 def test_api_can_show_unpostable_entries_with_the_reason(client, catalog):
     body = client.get("/api/v1/medicines?include_unpostable=true").get_json()
     pholcodine = next(entry for entry in body if entry["code"] == "pholcodine")
@@ -99,15 +119,75 @@ def test_an_edition_naming_an_undefined_unit_is_refused_whole(catalog, tmp_path)
         """
 edition: {code: test-edition, title_zh: 测试, title_en: Test, published_on: 2023-01-01}
 medicines:
-  - {code: ibuprofen, name_zh: 布洛芬, name_en: Ibuprofen, group: fever, category: chemical,
-     otc_class: otc_a, ingredients: [ibuprofen], form: oral, units: {tablet: 20}}
-  - {code: aspirin, name_zh: 阿司匹林, name_en: Aspirin, group: fever, category: chemical,
-     otc_class: otc_a, ingredients: [aspirin], form: oral, units: {crate: 2}}
+  - {code: ibuprofen, name_zh: 布洛芬, name_en: Ibuprofen, pinyin: bu luo fen, group: fever,
+     category: chemical, otc_class: otc_a, enabled: true, forms: [tablet], units: {tablet: 20}}
+  - {code: aspirin, name_zh: 阿司匹林, name_en: Aspirin, pinyin: a si pi lin, group: fever,
+     category: chemical, otc_class: otc_a, enabled: true, forms: [tablet], units: {crate: 2}}
 """,
         encoding="utf-8",
     )
-    with pytest.raises(UnknownCatalogName, match=r"aspirin.*crate"):
+    with pytest.raises(CatalogEntryInvalid, match=r"aspirin.*crate"):
         load_edition(str(edition))
     catalog.rollback()
     assert "ibuprofen" in {m.code for m in current_medicines()}
     assert all(m.edition.code != "test-edition" for m in current_medicines(include_unpostable=True))
+
+
+def test_loading_stores_pinyin_its_initials_and_dosage_forms(catalog):
+    ibuprofen = medicine(catalog, "ibuprofen")
+    assert (ibuprofen.pinyin, ibuprofen.pinyin_initials) == ("bu luo fen", "blf")
+    assert ibuprofen.forms == ["tablet", "capsule", "oral_liquid"]
+    assert medicine(catalog, "lianhua-qingwen").pinyin_initials == "lhqwkljn"
+
+
+def test_an_entry_the_file_starts_disabled_stays_off_until_an_admin_enables_it(catalog, tmp_path):
+    data = edition_data()
+    aspirin = next(entry for entry in data["medicines"] if entry["code"] == "aspirin")
+    aspirin["code"] = "aspirin-new"
+    aspirin["enabled"] = False
+    load_edition(write_edition(tmp_path, data))
+    assert not medicine(catalog, "aspirin-new").enabled
+    assert medicine(catalog, "aspirin-new").may_be_enabled
+
+
+def test_a_rule_that_forbids_an_entry_wins_over_an_admins_choice(catalog, monkeypatch):
+    assert medicine(catalog, "ibuprofen").enabled
+    monkeypatch.setitem(
+        catalog_rules()["prohibited_ingredients"], "ibuprofen", {"reason": "narcotic"}
+    )
+    load_edition()
+    ibuprofen = medicine(catalog, "ibuprofen")
+    assert (ibuprofen.enabled, ibuprofen.prohibited_reason) == (False, "narcotic")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"pinyin": None}, "ibuprofen: missing pinyin"),
+        ({"pinyin": "bù luò fēn"}, "ibuprofen: pinyin must be"),
+        ({"pinyin": "bu  luo fen"}, "ibuprofen: pinyin must be"),
+        ({"forms": ["tablet", "powder"]}, "ibuprofen: not defined in rules.yaml: powder"),
+        ({"enabled": None}, "ibuprofen: missing enabled"),
+    ],
+)
+def test_an_entry_without_good_pinyin_forms_or_state_is_refused(catalog, tmp_path, change, message):
+    data = edition_data()
+    ibuprofen = next(entry for entry in data["medicines"] if entry["code"] == "ibuprofen")
+    for field, value in change.items():
+        if value is None:
+            del ibuprofen[field]
+        else:
+            ibuprofen[field] = value
+    with pytest.raises(CatalogEntryInvalid, match=message):
+        load_edition(write_edition(tmp_path, data))
+
+
+def edition_data() -> dict:
+    with open(DEFAULT_EDITION_PATH, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def write_edition(tmp_path, data: dict) -> str:
+    path = tmp_path / "edition.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(path)
