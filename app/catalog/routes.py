@@ -12,5 +12,5 @@ class Medicines(MethodView):
     @bp.arguments(MedicineQuerySchema, location="query")
     @bp.response(200, MedicineSchema(many=True))
     def get(self, query):
-        """Medicines of the current catalog edition"""
-        return service.current_medicines(query["include_unpostable"])
+        """Medicines of the current catalog edition, optionally searched"""
+        return service.current_medicines(query["include_unpostable"], query.get("q"))

@@ -3,6 +3,9 @@ import marshmallow as ma
 from app.catalog.service import catalog_rules
 from app.i18n import negotiate_locale
 
+# Enough for any medicine's name; longer is not a search.
+SEARCH_MAX_LENGTH = 50
+
 
 def catalog_label(table: str, key: str | None) -> str | None:
     """A code's name from a rules.yaml table (units, forms, otc_classes...) in the request's
@@ -16,6 +19,15 @@ class MedicineQuerySchema(ma.Schema):
     include_unpostable = ma.fields.Boolean(
         load_default=False,
         metadata={"description": "Also list entries that are disabled or never postable"},
+    )
+    q = ma.fields.String(
+        validate=ma.validate.Length(max=SEARCH_MAX_LENGTH),
+        metadata={
+            "description": "Find by part of the Chinese or English name, by pinyin (whole or "
+            "part, spaces optional) or by the start of the pinyin initials. Exact matches come "
+            "first, then those starting with q, then the rest, each in catalog order.",
+            "example": "blf",
+        },
     )
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 import yaml
-from sqlalchemy import select, update
+from sqlalchemy import String, case, func, or_, select, update
 
 from app.catalog.models import CatalogEdition, Medicine
 from app.extensions import db
@@ -152,11 +152,44 @@ def _refresh(medicine: Medicine, entry: dict) -> None:
         medicine.enabled = False
 
 
-def current_medicines(include_unpostable: bool = False) -> list[Medicine]:
-    """Entries of the current edition in catalog order; only postable ones unless asked."""
-    query = (
-        select(Medicine).join(CatalogEdition).where(CatalogEdition.is_current).order_by(Medicine.id)
-    )
+def current_medicines(
+    include_unpostable: bool = False, search: str | None = None
+) -> list[Medicine]:
+    """Entries of the current edition; only postable ones unless asked.
+
+    Args:
+        include_unpostable: also list entries that are disabled or never postable.
+        search: what someone typed to find a medicine: part of its Chinese or English name
+            (any case), its pinyin whole or in part, with or without spaces, or the start of its
+            pinyin initials ("blf" or "bl" finds 布洛芬). Blank lists everything.
+
+    Returns:
+        Catalog order; when searching, only matches, exact ones first, then those that start
+        with the search, then those that contain it, each group in catalog order.
+    """
+    query = select(Medicine).join(CatalogEdition).where(CatalogEdition.is_current)
     if not include_unpostable:
         query = query.where(Medicine.enabled)
-    return list(db.session.scalars(query))
+    if search and search.strip():
+        rank = _match_rank(search)
+        query = query.where(rank.is_not(None)).order_by(rank)
+    return list(db.session.scalars(query.order_by(Medicine.id)))
+
+
+def _match_rank(search: str):
+    """0 for an exact match, 1 for a prefix, 2 for a match inside a name; NULL for none."""
+    text = " ".join(search.split()).lower()
+    compact = text.replace(" ", "")
+    # Pinyin matches whatever spaces were typed; initials only from their start (a few letters
+    # picked from the middle of "blf" would find nearly everything).
+    names = [
+        (func.lower(Medicine.name_zh, type_=String), text),
+        (func.lower(Medicine.name_en, type_=String), text),
+        (func.replace(Medicine.pinyin, " ", "", type_=String), compact),
+    ]
+    starts = [(Medicine.pinyin_initials, compact), *names]
+    return case(
+        (or_(*(column == value for column, value in starts)), 0),
+        (or_(*(column.startswith(value, autoescape=True) for column, value in starts)), 1),
+        (or_(*(column.contains(value, autoescape=True) for column, value in names)), 2),
+    )
