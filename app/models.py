@@ -3,13 +3,14 @@
 from app.areas.models import District
 from app.auth.models import AuthSession, User, UserVerification
 from app.auth.sms.models import SmsChallenge
-from app.catalog.models import CatalogEdition, Medicine
+from app.catalog.models import CatalogChange, CatalogEdition, Medicine
 from app.me.models import Consent, VerificationAttempt
 from app.posts.models import ContactReveal, IdempotencyKey, Post, PostItem
 from app.staff.models import StaffAccount
 
 __all__ = [
     "AuthSession",
+    "CatalogChange",
     "CatalogEdition",
     "Consent",
     "ContactReveal",

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -23,6 +24,10 @@ from app.extensions import db
 OTC_CLASSES = ("otc_a", "otc_b", "test_kit", "unconfirmed", "prescription")
 # Only these may ever be switched on; the database refuses the rest whatever an administrator does.
 POSTABLE_OTC_CLASSES = ("otc_a", "otc_b", "test_kit")
+# What an administrator may confirm an "unconfirmed" entry as, from the mark on its pack.
+CONFIRMABLE_OTC_CLASSES = ("otc_a", "otc_b")
+CATALOG_ACTIONS = ("enable", "disable", "confirm")
+CHANGE_REASON_MAX_LENGTH = 500
 
 
 class CatalogEdition(db.Model):
@@ -74,6 +79,12 @@ class Medicine(db.Model):
     pinyin_initials: Mapped[str] = mapped_column(String(64))
     # Dosage form codes from rules.yaml, e.g. ["tablet", "capsule"].
     forms: Mapped[list[str]] = mapped_column(ARRAY(String(16)))
+    # Set while otc_class is an administrator's confirmation of a class the edition left
+    # "unconfirmed"; reloading keeps it until the edition itself gives a class.
+    otc_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    otc_confirmed_by: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("staff_accounts.id")
+    )
 
     edition: Mapped[CatalogEdition] = relationship(back_populates="medicines")
 
@@ -92,4 +103,36 @@ class Medicine(db.Model):
             f"NOT enabled OR (prohibited_reason IS NULL AND otc_class IN {POSTABLE_OTC_CLASSES!r})",
             name="only_confirmed_otc_enabled",
         ),
+        CheckConstraint(
+            "(otc_confirmed_at IS NULL) = (otc_confirmed_by IS NULL)",
+            name="otc_confirmation_complete",
+        ),
+        CheckConstraint(
+            f"otc_confirmed_at IS NULL OR otc_class IN {CONFIRMABLE_OTC_CLASSES!r}",
+            name="otc_confirmed_as_otc",
+        ),
+    )
+
+
+class CatalogChange(db.Model):
+    """An administrator's change to a catalog entry: its state before and after, and why."""
+
+    __tablename__ = "catalog_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    medicine_id: Mapped[int] = mapped_column(ForeignKey("medicines.id"))
+    staff_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("staff_accounts.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    # {"enabled": ..., "otc_class": ...}: what the entry was and became.
+    before: Mapped[dict] = mapped_column(JSONB)
+    after: Mapped[dict] = mapped_column(JSONB)
+    reason: Mapped[str] = mapped_column(String(CHANGE_REASON_MAX_LENGTH))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    medicine: Mapped[Medicine] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(f"action IN {CATALOG_ACTIONS!r}", name="action_known"),
+        CheckConstraint("btrim(reason) <> ''", name="reason_given"),
+        Index("ix_catalog_changes_medicine_id_changed_at", "medicine_id", "changed_at"),
     )

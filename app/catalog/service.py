@@ -98,8 +98,9 @@ def load_edition(path: str = DEFAULT_EDITION_PATH) -> LoadReport:
     """Insert or refresh an edition from its data file and make it the current one.
 
     New entries start as the file's `enabled` says, if their OTC class is confirmed and no rule
-    forbids them. An administrator's later choice to enable or disable an entry survives
-    reloading, except that an entry a rule forbids is always switched off.
+    forbids them. An administrator's later choices survive reloading: enabling or disabling an
+    entry, and confirming the OTC class of an entry the file leaves "unconfirmed" (until the file
+    itself gives a class). An entry a rule forbids is always switched off.
 
     Raises:
         CatalogEntryInvalid: an entry is incomplete or names what rules.yaml does not define;
@@ -146,8 +147,12 @@ def _refresh(medicine: Medicine, entry: dict) -> None:
     medicine.category = entry["category"]
     medicine.forms = entry["forms"]
     medicine.unit_caps = entry["units"]
-    medicine.otc_class = entry["otc_class"]
-    medicine.prohibited_reason = prohibited_reason(entry)
+    if entry["otc_class"] != "unconfirmed" or medicine.otc_confirmed_at is None:
+        # The file's own class wins over an administrator's confirmation, which the change
+        # log still records.
+        medicine.otc_class = entry["otc_class"]
+        medicine.otc_confirmed_at = medicine.otc_confirmed_by = None
+    medicine.prohibited_reason = prohibited_reason({**entry, "otc_class": medicine.otc_class})
     if not medicine.may_be_enabled:
         medicine.enabled = False
 

@@ -2,9 +2,10 @@
 
 import pytest
 import yaml
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.catalog import admin as admin_changes
 from app.catalog.models import Medicine
 from app.catalog.service import (
     DEFAULT_EDITION_PATH,
@@ -150,14 +151,67 @@ def test_an_entry_the_file_starts_disabled_stays_off_until_an_admin_enables_it(c
     assert medicine(catalog, "aspirin-new").may_be_enabled
 
 
-def test_a_rule_that_forbids_an_entry_wins_over_an_admins_choice(catalog, monkeypatch):
-    assert medicine(catalog, "ibuprofen").enabled
-    monkeypatch.setitem(
-        catalog_rules()["prohibited_ingredients"], "ibuprofen", {"reason": "narcotic"}
-    )
+def test_reloading_keeps_an_admins_disabling(catalog, admin):
+    admin_changes.disable(medicine(catalog, "aspirin").id, admin, "a batch was recalled")
     load_edition()
-    ibuprofen = medicine(catalog, "ibuprofen")
-    assert (ibuprofen.enabled, ibuprofen.prohibited_reason) == (False, "narcotic")
+    assert not medicine(catalog, "aspirin").enabled
+
+
+def test_reloading_keeps_an_admins_confirmation_and_enabling(catalog, admin):
+    entry = medicine(catalog, "xylometazoline")
+    admin_changes.confirm_otc_class(entry.id, admin, "otc_b", "green mark on the common pack")
+    admin_changes.enable(entry.id, admin, "confirmed OTC")
+    load_edition()
+    entry = medicine(catalog, "xylometazoline")
+    assert (entry.otc_class, entry.enabled, entry.otc_confirmed_by) == ("otc_b", True, admin.id)
+    assert entry.otc_confirmed_at is not None
+
+
+def test_a_class_the_file_gives_later_replaces_an_admins_confirmation(catalog, admin, tmp_path):
+    entry = medicine(catalog, "xylometazoline")
+    admin_changes.confirm_otc_class(entry.id, admin, "otc_b", "green mark on the common pack")
+    admin_changes.enable(entry.id, admin, "confirmed OTC")
+    data = edition_data()
+    listed = next(entry for entry in data["medicines"] if entry["code"] == "xylometazoline")
+    listed["otc_class"] = "prescription"
+    load_edition(write_edition(tmp_path, data))
+    entry = medicine(catalog, "xylometazoline")
+    assert (entry.otc_class, entry.otc_confirmed_at, entry.otc_confirmed_by) == (
+        "prescription",
+        None,
+        None,
+    )
+    assert not entry.enabled and entry.prohibited_reason == "prescription"
+
+
+def test_a_rule_that_forbids_an_entry_wins_over_an_admins_choices(catalog, admin, monkeypatch):
+    entry = medicine(catalog, "xylometazoline")
+    admin_changes.confirm_otc_class(entry.id, admin, "otc_b", "green mark on the common pack")
+    admin_changes.enable(entry.id, admin, "confirmed OTC")
+    rules = catalog_rules()
+    monkeypatch.setitem(rules["prohibited_ingredients"], "xylometazoline", {"reason": "narcotic"})
+    monkeypatch.setitem(rules["prohibited_ingredients"], "ibuprofen", {"reason": "narcotic"})
+    load_edition()
+    for code in ("xylometazoline", "ibuprofen"):
+        entry = medicine(catalog, code)
+        assert (entry.enabled, entry.prohibited_reason) == (False, "narcotic"), code
+    assert medicine(catalog, "xylometazoline").otc_class == "otc_b"
+
+
+@pytest.mark.parametrize(
+    ("otc_class", "by_admin"),
+    [("otc_a", False), ("test_kit", True)],
+    ids=["confirmed by nobody", "confirmed as a class that is not OTC"],
+)
+def test_database_refuses_a_confirmation_that_does_not_add_up(catalog, admin, otc_class, by_admin):
+    values = {
+        "otc_class": otc_class,
+        "otc_confirmed_at": func.now(),
+        "otc_confirmed_by": admin.id if by_admin else None,
+    }
+    with pytest.raises(IntegrityError, match="ck_medicines_otc_confirm"):
+        catalog.execute(update(Medicine).where(Medicine.code == "xylometazoline").values(**values))
+        catalog.flush()
 
 
 @pytest.mark.parametrize(
