@@ -15,6 +15,11 @@ def catalog_label(table: str, key: str | None) -> str | None:
     return catalog_rules()[table][key][negotiate_locale()]
 
 
+def localized_name(medicine) -> str:
+    """The medicine's generic name in the request's language."""
+    return medicine.name_zh if negotiate_locale() == "zh" else medicine.name_en
+
+
 class MedicineQuerySchema(ma.Schema):
     include_unpostable = ma.fields.Boolean(
         load_default=False,
@@ -52,7 +57,7 @@ class MedicineSchema(ma.Schema):
     id = ma.fields.Integer()
     code = ma.fields.String(metadata={"example": "ibuprofen"})
     name = ma.fields.Function(
-        lambda medicine: medicine.name_zh if negotiate_locale() == "zh" else medicine.name_en,
+        localized_name,
         metadata={"type": "string", "description": "Generic name in the negotiated language"},
     )
     name_zh = ma.fields.String()

@@ -157,6 +157,11 @@ def _refresh(medicine: Medicine, entry: dict) -> None:
         medicine.enabled = False
 
 
+def current_edition() -> CatalogEdition | None:
+    """The edition people post from now, or None before any was loaded."""
+    return db.session.scalar(select(CatalogEdition).where(CatalogEdition.is_current))
+
+
 def current_medicines(
     include_unpostable: bool = False, search: str | None = None
 ) -> list[Medicine]:

@@ -103,8 +103,12 @@ def code():
 @bp.get("/")
 @staff_required()
 def home():
+    staff = current_staff()
     return render_template(
-        "moderation/home.html", staff=current_staff(), sign_out_form=SignOutForm()
+        "moderation/home.html",
+        staff=staff,
+        manages_catalog=service.has_role(staff, "admin"),
+        sign_out_form=SignOutForm(),
     )
 
 
@@ -123,3 +127,7 @@ def _form_page(template: str, form, failure: StaffSignInFailed | None = None):
     else:
         return render_template(template, form=form)
     return render_template(template, form=form, message=message), 422
+
+
+# Pages of their own module that hang on this blueprint; imported last, once bp exists.
+from moderation.review import catalog_routes  # noqa: E402, F401
