@@ -25,9 +25,9 @@ SELECT setseed(0.42);
 INSERT INTO catalog_editions (code, title_zh, title_en, published_on)
 VALUES ('query-plans', '计划', 'plans', '2022-12-08');
 INSERT INTO medicines (edition_id, code, name_zh, name_en, symptom_group, category, otc_class,
-                       enabled, unit_caps)
+                       enabled, unit_caps, pinyin, pinyin_initials, forms)
 SELECT (SELECT id FROM catalog_editions WHERE code = 'query-plans'), 'plan-' || n, 'm', 'm',
-       'fever', 'chemical', 'otc_a', true, '{"tablet": 20}'
+       'fever', 'chemical', 'otc_a', true, '{"tablet": 20}', 'm', 'm', '{tablet}'
   FROM generate_series(1, 10) AS n;
 INSERT INTO users (display_name) SELECT '邻居' FROM generate_series(1, 2000);
 INSERT INTO posts (user_id, kind, status, catalog_edition_id, location, public_position,
