@@ -88,8 +88,11 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
         if earlier is not None:
             return db.session.get(Post, earlier), False
 
-    edition, items = _checked_items(body)
-    location, phone = _checked_place_and_phone(body)
+    edition, items, item_errors = _checked_items(body)
+    location, phone, place_errors = _checked_place_and_phone(body)
+    if item_errors or place_errors:
+        # All at once: a poster who fixes one field should not meet the next on resubmitting.
+        raise FieldsInvalid(errors={**item_errors, **place_errors})
     # Lock the poster's row so two simultaneous creates cannot both squeeze under the limit.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     limit = current_app.config["OPEN_POSTS_PER_USER"]
@@ -145,7 +148,7 @@ def open_post_count(user: User) -> int:
     )
 
 
-def _checked_items(body: dict) -> tuple[CatalogEdition, list[PostItem]]:
+def _checked_items(body: dict) -> tuple[CatalogEdition, list[PostItem], dict[str, list[str]]]:
     edition = db.session.scalar(select(CatalogEdition).where(CatalogEdition.is_current))
     codes = [item["medicine"] for item in body["items"]]
     medicines = {
@@ -183,9 +186,7 @@ def _checked_items(body: dict) -> tuple[CatalogEdition, list[PostItem]]:
                 sealed=item.get("sealed"),
             )
         )
-    if errors:
-        raise FieldsInvalid(errors=errors)
-    return edition, items
+    return edition, items, errors
 
 
 def _item_errors(
@@ -194,7 +195,7 @@ def _item_errors(
     errors = {}
     cap = medicine.unit_caps.get(item["unit"])
     if cap is None:
-        errors[f"{field}.unit"] = [f"Must be one of: {', '.join(medicine.unit_caps)}."]
+        errors[f"{field}.unit"] = [f"Must be one of: {', '.join(sorted(medicine.unit_caps))}."]
     elif item["quantity"] > cap:
         errors[f"{field}.quantity"] = [f"Must be less than or equal to {cap}."]
     if kind == "offer":
@@ -207,8 +208,9 @@ def _item_errors(
     return errors
 
 
-def _checked_place_and_phone(body: dict) -> tuple[LonLat, str]:
+def _checked_place_and_phone(body: dict) -> tuple[LonLat, str | None, dict[str, list[str]]]:
     errors = {}
+    phone = None
     given = body["location"]
     location = to_wgs84(LonLat(given["lng"], given["lat"]), given["coordinate_system"])
     if not in_mainland_china(location):
@@ -217,9 +219,7 @@ def _checked_place_and_phone(body: dict) -> tuple[LonLat, str]:
         phone = normalise_mainland_mobile(body["contact_phone"])
     except NotAMainlandMobile:
         errors["contact_phone"] = [NOT_A_MOBILE]
-    if errors:
-        raise FieldsInvalid(errors=errors)
-    return location, phone
+    return location, phone, errors
 
 
 def post_for_reader(post_id: int, reader: User | None) -> Post:

@@ -3,9 +3,11 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from app.auth.models import User, UserVerification
 from app.me.service import grant_consent, policies
+from app.posts.models import ContactReveal, IdempotencyKey, Post, PostItem
 from tests.conftest import bearer
 
 POSTS = "/api/v1/posts"
@@ -62,3 +64,26 @@ def need_body(**changes) -> dict:
     }
     body.update(changes)
     return body
+
+
+@pytest.fixture
+def create(client):
+    """POST a post with a poster's headers (and any more); returns the response."""
+
+    def create(headers: dict, body: dict, **more_headers):
+        return client.post(POSTS, json=body, headers={**headers, **more_headers})
+
+    return create
+
+
+def committed_rows(db_session) -> dict[str, int]:
+    """Rows of each posts table as committed: what a request that failed left behind.
+
+    Work a failed request did not commit is rolled back first, as the app's session teardown
+    does when a request ends.
+    """
+    db_session.rollback()
+    return {
+        model.__tablename__: db_session.scalar(select(func.count()).select_from(model))
+        for model in (Post, PostItem, IdempotencyKey, ContactReveal)
+    }
