@@ -18,8 +18,8 @@ def poster(sign_in, catalog):
     """A signed-in user verified to the identity level with every consent; returns
     (user, headers)."""
 
-    def poster(name: str = "刘*"):
-        user = User(
+    def poster(name: str = "刘*", user: User | None = None):
+        user = user or User(
             display_name=name,
             verifications=[UserVerification(level="identity", provider="test")],
         )
