@@ -1,4 +1,5 @@
-"""`flask --app wsgi medshare ...`: the catalog, the districts, the demo data and staff accounts."""
+"""`flask --app wsgi medshare ...`: the catalog, the districts, the demo data, staff accounts and
+housekeeping."""
 
 import contextlib
 import sys
@@ -119,6 +120,17 @@ def ban_user(user_id: int, reason: str) -> None:
         raise click.ClickException(f"no user with id {user_id}")
     service.ban_user(user, reason)
     click.echo(f"user {user_id}: banned")
+
+
+@medshare_cli.command("expire-posts")
+def expire_posts() -> None:
+    """Housekeeping, for cron every few minutes: mark posts past their time expired and forget
+    Idempotency-Keys older than IDEMPOTENCY_KEY_HOURS."""
+    from app.posts import idempotency, service
+
+    expired = service.expire_posts()
+    forgotten = idempotency.forget_expired()
+    click.echo(f"posts: {expired} expired; idempotency keys: {forgotten} forgotten")
 
 
 def _echo_totp(made) -> None:
