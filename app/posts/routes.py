@@ -1,5 +1,5 @@
 from flask.views import MethodView
-from flask_jwt_extended import current_user
+from flask_jwt_extended import current_user, get_current_user
 from flask_smorest import Blueprint
 
 from app.auth.tokens import maybe_signed_in, signed_in
@@ -36,7 +36,7 @@ def _reader(args: dict) -> Reader:
 
 
 def _view(post, reader: Reader) -> PostView:
-    return PostView(post, reader, is_own=service.is_owner(post, current_user))
+    return PostView(post, reader, is_own=service.is_owner(post, get_current_user()))
 
 
 @bp.route("")
@@ -87,7 +87,8 @@ class OnePost(MethodView):
     @bp.response(200, PostSchema)
     def get(self, args, post_id):
         """A post by its link: the public view, and all of it for its owner; no sign-in"""
-        return _view(service.post_for_reader(post_id, current_user), _reader(args))
+        # current_user is a proxy, never None: a signed-out reader must reach the service as None.
+        return _view(service.post_for_reader(post_id, get_current_user()), _reader(args))
 
     @signed_in(bp)
     @bp.arguments(NoteEditSchema)
