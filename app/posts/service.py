@@ -303,7 +303,7 @@ def renew_post(post_id: int, user: User) -> Post:
     """
     post = owned_post(post_id, user)
     if post.status not in RENEWABLE_STATUSES:
-        raise PostClosed(status=post.status)
+        raise PostClosed(post_status=post.status)
     now = datetime.now(UTC)
     if post.expires_at <= now:
         db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
@@ -364,4 +364,4 @@ def expire_posts() -> int:
 
 def _refuse_closed(post: Post) -> None:
     if post.status in ("removed", "withdrawn", "deleted"):
-        raise PostClosed(status=post.status)
+        raise PostClosed(post_status=post.status)
