@@ -67,6 +67,7 @@ class Post(db.Model):
     note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), default="", server_default="")
     # For people meeting up ("north gate of the compound"): shown with the contact, not publicly.
     address_hint: Mapped[str | None] = mapped_column(String(ADDRESS_HINT_MAX_LENGTH))
+    # PostgreSQL's ARRAY, not the generic one: the square filters with its overlap (&&).
     urgency: Mapped[list[str]] = mapped_column(ARRAY(String(16)), default=list, server_default="{}")
     # Fernet token of the contact number; erased (None) when the post or its account is deleted.
     contact_phone_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -11,7 +11,7 @@ from app.posts.models import Post, PostItem
 from geo.mercator import to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
-from tests.posts.conftest import need_body, offer_body
+from tests.posts.conftest import POSTS, need_body, offer_body
 
 SECOND = timedelta(seconds=1)
 
@@ -127,3 +127,15 @@ def test_items_keep_the_posters_order_and_carry_their_posts_place_and_times(
         assert (row.kind, row.post_status) == ("need", "open")
         assert (row.post_created_at, row.post_expires_at) == (post.created_at, post.expires_at)
         assert to_shape(row.public_position).equals(to_shape(post.public_position))
+
+
+def test_the_square_finds_needs_by_their_urgency_tags(client, create, poster):
+    _, headers = poster()
+    infant = create(headers, need_body(urgency=["infant"])).json["id"]
+    elderly = create(headers, need_body(urgency=["elderly", "chronic_illness"])).json["id"]
+    for query in ({"urgency": "infant"}, {"urgency": "infant", "lat": 31.23, "lng": 121.47}):
+        response = client.get(POSTS, query_string=query)
+        assert response.status_code == 200, response.json
+        assert [post["id"] for post in response.json["posts"]] == [infant]
+    both = client.get(POSTS, query_string={"urgency": "infant,chronic_illness"}).json["posts"]
+    assert {post["id"] for post in both} == {infant, elderly}
