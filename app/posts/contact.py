@@ -77,7 +77,7 @@ def reveal_contact(post: Post, viewer: User) -> Contact:
     db.session.commit()
     audit_log.info(
         "contact revealed",
-        extra={"event": "contact_revealed", "post_id": post.id, "viewer_id": viewer.id},
+        extra={"fields": {"event": "contact_revealed", "post_id": post.id, "viewer_id": viewer.id}},
     )
     return Contact(
         post_id=post.id,
