@@ -79,9 +79,7 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
         NotVerified, ConsentRequired, TooManyOpenPosts, FieldsInvalid (naming each bad field),
         IdempotencyKeyInFlight, IdempotencyKeyReused.
     """
-    require_level(user, "post")
-    require_consent(user, "location")
-    require_consent(user, "contact")
+    _require_may_post(user)
     body_fingerprint = idempotency.fingerprint(body)
     if idempotency_key is not None:
         earlier = idempotency.claim(user.id, idempotency_key, body_fingerprint)
@@ -120,6 +118,13 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
         idempotency.remember(user.id, idempotency_key, body_fingerprint, post.id)
     db.session.commit()
     return post, True
+
+
+def _require_may_post(user: User) -> None:
+    """What putting a post on the square needs, whether new or renewed."""
+    require_level(user, "post")
+    require_consent(user, "location")
+    require_consent(user, "contact")
 
 
 def public_position_of(location: LonLat) -> str:
@@ -299,11 +304,13 @@ def renew_post(post_id: int, user: User) -> Post:
 
     Raises:
         PostClosed: the post is resolved, removed, withdrawn or deleted.
+        NotVerified, ConsentRequired: the owner may no longer post.
         TooManyOpenPosts: renewing an expired post would pass the open-post limit.
     """
     post = owned_post(post_id, user)
     if post.status not in RENEWABLE_STATUSES:
         raise PostClosed(post_status=post.status)
+    _require_may_post(user)
     now = datetime.now(UTC)
     if post.expires_at <= now:
         db.session.execute(select(User.id).where(User.id == user.id).with_for_update())

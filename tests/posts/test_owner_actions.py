@@ -5,8 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from geoalchemy2.shape import to_shape
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from app.auth.models import UserVerification
+from app.me.models import Consent
 from app.posts.models import Post, PostItem
 from tests.factories import make_post
 from tests.posts.conftest import POSTS, need_body, offer_body
@@ -144,6 +146,34 @@ def test_a_closed_post_cannot_be_renewed(client, poster, db_session, status):
     assert f"({status})" in response.json["detail"]
     db_session.refresh(post)
     assert post.status == status
+
+
+@pytest.mark.parametrize("purpose", ["location", "contact"])
+def test_renewing_needs_the_consents_posting_needs(client, poster, db_session, purpose):
+    user, headers = poster()
+    post = make_post(user, status="expired", created_at=PAST)
+    # Ended without its effects on posts, as for consents recorded before posts existed.
+    consent = db_session.scalars(
+        select(Consent).where(Consent.user_id == user.id, Consent.purpose == purpose)
+    ).one()
+    consent.withdrawn_at = datetime.now(UTC)
+    db_session.commit()
+    response = client.post(f"{POSTS}/{post.id}/renew", headers=headers)
+    assert (response.status_code, response.json["code"]) == (403, "consent_required")
+    db_session.refresh(post)
+    assert post.status == "expired"
+
+
+def test_renewing_needs_the_level_posting_needs(client, poster, db_session):
+    user, headers = poster()
+    post = make_post(user, status="expired", created_at=PAST)
+    db_session.execute(delete(UserVerification).where(UserVerification.user_id == user.id))
+    db_session.commit()
+    db_session.expire(user, ["verifications"])
+    response = client.post(f"{POSTS}/{post.id}/renew", headers=headers)
+    assert (response.status_code, response.json["code"]) == (403, "identity_verification_required")
+    db_session.refresh(post)
+    assert post.status == "expired"
 
 
 # Edit the note
