@@ -26,7 +26,7 @@ from app.me.documents import DocumentRejected, check_document
 from app.me.models import Consent, VerificationAttempt
 from app.me.names import NAME_FIELD, NameRejected, mask_name, normalise_name
 from app.me.providers import Outcome, ProviderUnavailable, identity_provider
-from app.posts.models import Post
+from app.posts.models import RENEWABLE_STATUSES, Post
 from geo.points import WGS84_SRID
 
 POLICIES_PATH = os.path.join(os.path.dirname(__file__), "data", "policies.yaml")
@@ -218,7 +218,8 @@ def withdraw_consent(user: User, purpose: str) -> None:
     """Withdraw a consent; what relied on it stops at once.
 
     identity_verification: the identity level, the number's HMAC and the masked name go.
-    location, contact: the user's open posts leave the square.
+    location, contact: the user's open and expired posts are withdrawn, so none can come back
+    to the square by renewal; every post's exact spot, or number and meeting hint, is erased.
     Withdrawing what is not in force still undoes its effects (accounts verified before
     consents were recorded have none to withdraw).
 
@@ -322,17 +323,18 @@ def _forget_identity(user: User) -> None:
     db.session.expire(user, ["verifications"])
 
 
-def _withdraw_open_posts(user: User) -> None:
+def _withdraw_live_posts(user: User) -> None:
+    # Expired posts too: a renewal would otherwise put them back, without a number or a spot.
     db.session.execute(
         update(Post)
-        .where(Post.user_id == user.id, Post.status == "open")
+        .where(Post.user_id == user.id, Post.status.in_(RENEWABLE_STATUSES))
         .values(status="withdrawn")
     )
 
 
 def _forget_post_locations(user: User) -> None:
-    """Open posts leave the square; every post keeps only its public grid point."""
-    _withdraw_open_posts(user)
+    """Live posts are withdrawn; every post keeps only its public grid point."""
+    _withdraw_live_posts(user)
     db.session.execute(
         update(Post)
         .where(Post.user_id == user.id)
@@ -341,8 +343,8 @@ def _forget_post_locations(user: User) -> None:
 
 
 def _forget_post_contacts(user: User) -> None:
-    """Open posts leave the square; no post keeps a number or meeting hint."""
-    _withdraw_open_posts(user)
+    """Live posts are withdrawn; no post keeps a number or meeting hint."""
+    _withdraw_live_posts(user)
     db.session.execute(
         update(Post)
         .where(Post.user_id == user.id)
