@@ -1,6 +1,5 @@
 """Making posts and what their owners do with them: resolve, renew, edit the note, delete."""
 
-import logging
 import random
 from datetime import UTC, date, datetime, timedelta
 
@@ -24,7 +23,6 @@ from geo.mercator import to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
 
-audit_log = logging.getLogger("medshare.audit")
 # Half a metre, in Mercator metres: far below the cell and the 100 m steps distances are shown in.
 PUBLIC_JITTER_M = 0.5
 _jitter = random.SystemRandom()
