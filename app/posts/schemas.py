@@ -45,7 +45,10 @@ class PostItemInputSchema(ma.Schema):
         validate=ma.validate.Length(max=64),
         metadata={"description": "Catalog code from GET /api/v1/medicines", "example": "ibuprofen"},
     )
-    quantity = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=1000))
+    # Strict: 2.5 tablets is a mistake to point out, not 2 tablets.
+    quantity = ma.fields.Integer(
+        required=True, strict=True, validate=ma.validate.Range(min=1, max=1000)
+    )
     unit = ma.fields.String(
         required=True, validate=ma.validate.Length(max=16), metadata={"example": "tablet"}
     )

@@ -98,6 +98,12 @@ CASES = [
         "Not a valid integer.",
     ),
     (
+        "quantity with a fraction",
+        need_body(items=[item(quantity=2.5)]),
+        "items.0.quantity",
+        "Not a valid integer.",
+    ),
+    (
         "offer without the pack's expiry",
         offer_body(items=[without(offer_item(), "pack_expires_on")]),
         "items.0.pack_expires_on",
