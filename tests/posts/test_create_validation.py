@@ -178,6 +178,12 @@ CASES = [
         "Must be greater than or equal to -90 and less than or equal to 90.",
     ),
     (
+        "latitude not a number",
+        need_body(location={"lat": float("nan"), "lng": 121.47}),
+        "location.lat",
+        "Special numeric values (nan or infinity) are not permitted.",
+    ),
+    (
         "longitude out of range",
         need_body(location={"lat": 31.23, "lng": 181}),
         "location.lng",
