@@ -9,8 +9,12 @@ from app.auth.models import User, UserVerification
 from app.me.service import grant_consent, policies
 from app.posts.models import ContactReveal, IdempotencyKey, Post, PostItem
 from tests.conftest import bearer
+from tests.factories import make_post
 
 POSTS = "/api/v1/posts"
+# Well before the test's transaction began, whose start is the database's now() inside it.
+LONG_AGO = datetime.now(UTC) - timedelta(days=10)
+NO_ROWS = {"posts": 0, "post_items": 0, "idempotency_keys": 0, "contact_reveals": 0}
 
 
 @pytest.fixture
@@ -87,3 +91,22 @@ def committed_rows(db_session) -> dict[str, int]:
         model.__tablename__: db_session.scalar(select(func.count()).select_from(model))
         for model in (Post, PostItem, IdempotencyKey, ContactReveal)
     }
+
+
+def past_its_time(user, **kwargs) -> Post:
+    """A post of user's (open unless told) whose time ran out long ago."""
+    return make_post(user, created_at=LONG_AGO, expires_at=LONG_AGO + timedelta(days=3), **kwargs)
+
+
+class FrozenClock(datetime):
+    """datetime whose now() is 17:00 UTC, when it is already 01:00 the next day in China.
+
+    Patched over a module's `datetime`, it shows whether the module counts days by China's
+    calendar or by UTC's.
+    """
+
+    instant = datetime(2030, 3, 1, 17, 0, tzinfo=UTC)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.instant.astimezone(tz)

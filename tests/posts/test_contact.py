@@ -12,10 +12,9 @@ from app.posts import contact
 from app.posts.models import ContactReveal
 from tests.conftest import bearer
 from tests.factories import make_post
-from tests.posts.conftest import POSTS, committed_rows
+from tests.posts.conftest import LONG_AGO, POSTS, FrozenClock, committed_rows
 
 PHONE = "13712345678"
-LONG_AGO = datetime.now(UTC) - timedelta(days=10)
 
 
 def reveal(client, post_id, headers):
@@ -179,16 +178,6 @@ def test_other_viewers_reveals_do_not_count(client, poster, db_session, two_a_da
     reveal(client, posts[1].id, busy)
     _, other = poster()
     assert reveal(client, posts[2].id, other).status_code == 200
-
-
-class FrozenClock(datetime):
-    """datetime whose now() is 17:00 UTC: 01:00 the next day in China."""
-
-    instant = datetime(2030, 3, 1, 17, 0, tzinfo=UTC)
-
-    @classmethod
-    def now(cls, tz=None):
-        return cls.instant.astimezone(tz)
 
 
 def test_the_day_is_chinas_day(client, poster, db_session, app, monkeypatch):

@@ -10,9 +10,8 @@ from sqlalchemy import select
 from app.catalog.models import Medicine
 from app.china_time import today_in_china
 from app.posts import service
-from tests.posts.conftest import committed_rows, need_body, offer_body
+from tests.posts.conftest import NO_ROWS, FrozenClock, committed_rows, need_body, offer_body
 
-NOTHING = {"posts": 0, "post_items": 0, "idempotency_keys": 0, "contact_reveals": 0}
 LONDON = {"lat": 51.5074, "lng": -0.1278}
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -242,7 +241,7 @@ def test_a_refused_post_names_the_field_in_both_languages_and_writes_nothing(
     assert list(chinese.json["errors"]) == [field]
     assert CHINESE.search(chinese.json["errors"][field][0]), chinese.json["errors"]
     assert chinese.headers["Content-Language"] == "zh-CN"
-    assert committed_rows(db_session) == NOTHING
+    assert committed_rows(db_session) == NO_ROWS
 
 
 def test_chinese_messages_say_the_rule_in_chinese(create, poster):
@@ -287,16 +286,6 @@ def test_every_bad_item_and_the_phone_and_place_are_named_at_once(create, poster
         "contact_phone",
         "location",
     }
-
-
-class FrozenClock(datetime):
-    """datetime whose now() is 17:00 UTC, already 01:00 of the next day in China."""
-
-    instant = datetime(2030, 3, 1, 17, 0, tzinfo=UTC)
-
-    @classmethod
-    def now(cls, tz=None):
-        return cls.instant.astimezone(tz)
 
 
 @pytest.mark.parametrize(("days", "status"), [(6, 422), (7, 201)])

@@ -1,17 +1,13 @@
 """Posts expire: past their time they leave the square at once, and the sweep marks them."""
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from sqlalchemy import select
 
 from app.posts.models import Post, PostItem
 from app.posts.service import expire_posts
 from tests.factories import make_post
-from tests.posts.conftest import POSTS
+from tests.posts.conftest import POSTS, past_its_time
 
-# Before the test's transaction began, which is the database's now() inside it.
-LONG_AGO = datetime.now(UTC) - timedelta(days=10)
 SQUARE_SHAPES = [
     {},
     {"sort": "time"},
@@ -21,10 +17,6 @@ SQUARE_SHAPES = [
     {"medicine": "ibuprofen", "lat": 31.23, "lng": 121.47},
     {"kind": "offer", "lat": 31.23, "lng": 121.47},
 ]
-
-
-def past_its_time(user, **kwargs) -> Post:
-    return make_post(user, created_at=LONG_AGO, expires_at=LONG_AGO + timedelta(days=3), **kwargs)
 
 
 @pytest.fixture

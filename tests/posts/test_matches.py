@@ -1,12 +1,8 @@
 """Matches: the owner of a post sees the nearest open posts of the other kind that share one of
 its medicines."""
 
-from datetime import UTC, datetime, timedelta
-
 from tests.factories import PEOPLES_SQUARE, make_post
-from tests.posts.conftest import POSTS
-
-LONG_AGO = datetime.now(UTC) - timedelta(days=10)
+from tests.posts.conftest import POSTS, past_its_time
 
 
 def matches(client, post, headers, **query):
@@ -29,12 +25,7 @@ def test_a_need_is_shown_the_nearest_offers_sharing_a_medicine(client, poster, d
     make_post(other, kind="need", at=PEOPLES_SQUARE.offset(400, 0))
     make_post(other, status="resolved", at=PEOPLES_SQUARE.offset(500, 0))
     make_post(other, status="withdrawn", at=PEOPLES_SQUARE.offset(500, 0))
-    make_post(
-        other,
-        at=PEOPLES_SQUARE.offset(600, 0),
-        created_at=LONG_AGO,
-        expires_at=LONG_AGO + timedelta(days=7),
-    )
+    past_its_time(other, at=PEOPLES_SQUARE.offset(600, 0))
     make_post(owner, at=PEOPLES_SQUARE.offset(100, 0))
     db_session.commit()
 

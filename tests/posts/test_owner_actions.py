@@ -11,9 +11,8 @@ from app.auth.models import UserVerification
 from app.me.models import Consent
 from app.posts.models import Post, PostItem
 from tests.factories import make_post
-from tests.posts.conftest import POSTS, need_body, offer_body
+from tests.posts.conftest import LONG_AGO, POSTS, need_body, offer_body, past_its_time
 
-PAST = datetime.now(UTC) - timedelta(days=10)
 # Every owner action: (method, path after /posts/<id>, JSON body).
 OWNER_ACTIONS = [
     ("post", "/resolve", None),
@@ -38,10 +37,6 @@ def square_ids(client) -> set[int]:
 
 def item_statuses(db_session, post_id) -> set[str]:
     return set(db_session.scalars(select(PostItem.post_status).where(PostItem.post_id == post_id)))
-
-
-def past_its_time(user, **kwargs) -> Post:
-    return make_post(user, created_at=PAST, expires_at=PAST + timedelta(days=3), **kwargs)
 
 
 @pytest.fixture
@@ -151,7 +146,7 @@ def test_a_closed_post_cannot_be_renewed(client, poster, db_session, status):
 @pytest.mark.parametrize("purpose", ["location", "contact"])
 def test_renewing_needs_the_consents_posting_needs(client, poster, db_session, purpose):
     user, headers = poster()
-    post = make_post(user, status="expired", created_at=PAST)
+    post = make_post(user, status="expired", created_at=LONG_AGO)
     # Ended without its effects on posts, as for consents recorded before posts existed.
     consent = db_session.scalars(
         select(Consent).where(Consent.user_id == user.id, Consent.purpose == purpose)
@@ -166,7 +161,7 @@ def test_renewing_needs_the_consents_posting_needs(client, poster, db_session, p
 
 def test_renewing_needs_the_level_posting_needs(client, poster, db_session):
     user, headers = poster()
-    post = make_post(user, status="expired", created_at=PAST)
+    post = make_post(user, status="expired", created_at=LONG_AGO)
     db_session.execute(delete(UserVerification).where(UserVerification.user_id == user.id))
     db_session.commit()
     db_session.expire(user, ["verifications"])

@@ -1,7 +1,5 @@
 """Who may post: verified users who consented to location and contact, a few open posts each."""
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from sqlalchemy import delete, event, insert, text
 from sqlalchemy.exc import OperationalError
@@ -11,15 +9,13 @@ from app.extensions import db
 from app.me.service import grant_consent, policies
 from tests.conftest import bearer
 from tests.factories import make_post
-from tests.posts.conftest import committed_rows, need_body, offer_body
-
-NOTHING = {"posts": 0, "post_items": 0, "idempotency_keys": 0, "contact_reveals": 0}
+from tests.posts.conftest import NO_ROWS, committed_rows, need_body, offer_body, past_its_time
 
 
 def test_signed_out_callers_get_401(create, catalog, db_session):
     response = create({}, need_body())
     assert (response.status_code, response.json["code"]) == (401, "unauthorized")
-    assert committed_rows(db_session) == NOTHING
+    assert committed_rows(db_session) == NO_ROWS
 
 
 def test_phone_verified_users_must_verify_their_identity_first(
@@ -30,7 +26,7 @@ def test_phone_verified_users_must_verify_their_identity_first(
         grant_consent(user, purpose, policy["current"])
     response = create(bearer(pair.access_token), need_body(), **{"Idempotency-Key": "k"})
     assert (response.status_code, response.json["code"]) == (403, "identity_verification_required")
-    assert committed_rows(db_session) == NOTHING
+    assert committed_rows(db_session) == NO_ROWS
 
 
 @pytest.mark.parametrize("missing", ["location", "contact"])
@@ -43,7 +39,7 @@ def test_posting_needs_consent_to_location_and_contact(
     response = create(bearer(pair.access_token), need_body(), **{"Accept-Language": "en"})
     assert (response.status_code, response.json["code"]) == (403, "consent_required")
     assert missing in response.json["detail"].lower()
-    assert committed_rows(db_session) == NOTHING
+    assert committed_rows(db_session) == NO_ROWS
 
 
 def test_a_fourth_open_post_is_refused(create, poster, db_session):
@@ -65,11 +61,10 @@ def test_the_limit_comes_from_the_settings(app, create, poster, monkeypatch):
 
 def test_closed_and_expired_posts_do_not_count_against_the_limit(create, poster, db_session):
     user, headers = poster()
-    past = datetime.now(UTC) - timedelta(days=10)
     for status in ("resolved", "expired", "removed", "withdrawn", "deleted"):
         make_post(user, status=status)
     # Open but past its time: the sweep has not marked it yet.
-    make_post(user, created_at=past, expires_at=past + timedelta(days=3))
+    past_its_time(user)
     make_post(user)
     db_session.commit()
     assert create(headers, need_body()).status_code == 201

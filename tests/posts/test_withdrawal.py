@@ -1,8 +1,6 @@
 """Withdrawing the location or contact consent, or deleting the account, takes the user's posts
 off the square and erases what points at them: numbers, meeting hints, exact spots."""
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func
@@ -10,9 +8,7 @@ from sqlalchemy import func
 from app.me.service import grant_consent, policies
 from app.posts.models import Post
 from tests.factories import make_post
-from tests.posts.conftest import POSTS
-
-LONG_AGO = datetime.now(UTC) - timedelta(days=10)
+from tests.posts.conftest import LONG_AGO, POSTS, past_its_time
 
 
 @pytest.fixture
@@ -22,9 +18,7 @@ def posts_in_every_state(poster, db_session):
     user, headers = poster()
     posts = {
         "open": make_post(user),
-        "past its time": make_post(
-            user, created_at=LONG_AGO, expires_at=LONG_AGO + timedelta(days=7)
-        ),
+        "past its time": past_its_time(user),
         "expired": make_post(user, status="expired", created_at=LONG_AGO),
         "resolved": make_post(user, status="resolved"),
     }
