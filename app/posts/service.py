@@ -323,8 +323,15 @@ def renew_post(post_id: int, user: User) -> Post:
 
 
 def edit_note(post_id: int, user: User, note: str) -> Post:
+    """Change the note of the owner's post, open or out of time (to renew it after).
+
+    Raises:
+        PostClosed: the post is resolved, removed, withdrawn or deleted.
+    """
     post = owned_post(post_id, user)
-    _refuse_closed(post)
+    if post.status not in RENEWABLE_STATUSES:
+        # Only a post that is, or may again be, on the square has a note worth changing.
+        raise PostClosed(post_status=post.status)
     post.note = note
     db.session.commit()
     return post

@@ -174,6 +174,14 @@ def test_renewing_needs_the_level_posting_needs(client, poster, db_session):
 # Edit the note
 
 
+def test_the_note_of_a_post_past_its_time_can_be_edited_before_renewing(client, poster, db_session):
+    user, headers = poster()
+    post = past_its_time(user, status="expired")
+    db_session.commit()
+    response = act(client, "patch", post.id, body={"note": "还有"}, headers=headers)
+    assert (response.status_code, response.json["note"]) == (200, "还有")
+
+
 def test_the_owner_edits_the_note_and_others_see_it_masked(client, owned):
     _, headers, post_id = owned
     note = "还剩一盒，电话 13900001111"
@@ -193,8 +201,8 @@ def test_a_bad_note_edit_names_the_field(client, owned, body, field):
     assert list(response.json["errors"]) == [field]
 
 
-@pytest.mark.parametrize("status", ["removed", "withdrawn", "deleted"])
-def test_a_taken_down_posts_note_cannot_be_edited(client, poster, db_session, status):
+@pytest.mark.parametrize("status", ["resolved", "removed", "withdrawn", "deleted"])
+def test_a_closed_posts_note_cannot_be_edited(client, poster, db_session, status):
     user, headers = poster()
     post = make_post(user, status=status, note="原来的")
     db_session.commit()
