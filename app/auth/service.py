@@ -4,7 +4,7 @@ import logging
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +13,7 @@ from app.auth.models import VERIFICATION_LEVELS, User, UserVerification
 from app.auth.tokens import end_all_sessions
 from app.errors import DomainError
 from app.extensions import db
+from app.posts.models import Post
 
 audit_log = logging.getLogger("medshare.audit")
 # VERIFICATION_LEVELS runs from the lowest level to the highest.
@@ -130,13 +131,20 @@ def require_level(user: User, action: str) -> None:
 
 
 def ban_user(user: User, reason: str) -> None:
-    """Bar an account; every token it holds stops working on its next request.
+    """Bar an account: every token it holds stops working on its next request, and its open
+    and expired posts are removed.
 
     Args:
         reason: why, for the audit log; it must not quote personal data.
     """
     user.status = "banned"
     end_all_sessions(user.id)
+    # A banned poster's posts leave the square at once: nobody should be sent to call them.
+    db.session.execute(
+        update(Post)
+        .where(Post.user_id == user.id, Post.status.in_(("open", "expired")))
+        .values(status="removed")
+    )
     db.session.commit()
     audit_log.info(
         "user_banned",

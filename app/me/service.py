@@ -313,6 +313,8 @@ def _record_attempt(user: User, now: datetime, outcome: str) -> None:
 
 
 def _forget_identity(user: User) -> None:
+    # Posting needs the identity level: without it, the user's posts leave the square.
+    _withdraw_live_posts(user)
     user.id_number_hmac = None
     user.display_name = DEFAULT_DISPLAY_NAME
     db.session.execute(

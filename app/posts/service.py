@@ -103,7 +103,7 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
         public_position=public_position_of(location),
         area_code=district_code_at(location),
         note=body["note"],
-        address_hint=body.get("address_hint"),
+        address_hint=body.get("address_hint") or None,
         urgency=sorted(set(body["urgency"])),
         contact_phone_encrypted=encrypt_phone(phone),
         contact_phone_masked=mask_mobile(phone),
@@ -307,7 +307,7 @@ def renew_post(post_id: int, user: User) -> Post:
     """
     post = owned_post(post_id, user)
     if post.status not in RENEWABLE_STATUSES:
-        raise PostClosed(post_status=post.status)
+        raise PostClosed
     _require_may_post(user)
     now = datetime.now(UTC)
     if post.expires_at <= now:
@@ -331,7 +331,7 @@ def edit_note(post_id: int, user: User, note: str) -> Post:
     post = owned_post(post_id, user)
     if post.status not in RENEWABLE_STATUSES:
         # Only a post that is, or may again be, on the square has a note worth changing.
-        raise PostClosed(post_status=post.status)
+        raise PostClosed
     post.note = note
     db.session.commit()
     return post
@@ -376,4 +376,4 @@ def expire_posts() -> int:
 
 def _refuse_closed(post: Post) -> None:
     if post.status in ("removed", "withdrawn", "deleted"):
-        raise PostClosed(post_status=post.status)
+        raise PostClosed

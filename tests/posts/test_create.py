@@ -139,3 +139,9 @@ def test_the_square_finds_needs_by_their_urgency_tags(client, create, poster):
         assert [post["id"] for post in response.json["posts"]] == [infant]
     both = client.get(POSTS, query_string={"urgency": "infant,chronic_illness"}).json["posts"]
     assert {post["id"] for post in both} == {infant, elderly}
+
+
+def test_an_empty_address_hint_is_no_hint(create, poster):
+    _, headers = poster()
+    response = create(headers, offer_body(address_hint=""))
+    assert response.json["address_hint"] is None

@@ -136,9 +136,8 @@ def test_a_closed_post_cannot_be_renewed(client, poster, db_session, status):
     user, headers = poster()
     post = make_post(user, status=status)
     db_session.commit()
-    response = act(client, "post", post.id, "/renew", headers={**headers, "Accept-Language": "en"})
+    response = act(client, "post", post.id, "/renew", headers=headers)
     assert (response.status_code, response.json["code"]) == (409, "post_closed")
-    assert f"({status})" in response.json["detail"]
     db_session.refresh(post)
     assert post.status == status
 

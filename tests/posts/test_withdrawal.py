@@ -5,6 +5,7 @@ import pytest
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func
 
+from app.auth.service import ban_user
 from app.me.service import grant_consent, policies
 from app.posts.models import Post
 from tests.factories import make_post
@@ -105,3 +106,34 @@ def test_consenting_again_does_not_bring_an_erased_post_back(
         assert (renewed.status_code, renewed.json["code"]) == (409, "post_closed")
     square = {post["id"] for post in client.get(POSTS).json["posts"]}
     assert not square & {post.id for post in posts.values()}
+
+
+def test_losing_the_identity_level_takes_the_users_posts_off_the_square(
+    client, posts_in_every_state, db_session
+):
+    _, headers, posts, others = posts_in_every_state
+    withdraw(client, headers, "identity_verification")
+    statuses = {state: post.status for state, post in reload(db_session, posts).items()}
+    assert statuses == {
+        "open": "withdrawn",
+        "past its time": "withdrawn",
+        "expired": "withdrawn",
+        "resolved": "resolved",
+    }
+    assert db_session.get(Post, others.id).status == "open"
+
+
+def test_a_banned_users_live_posts_are_removed_and_the_ban_is_audited(
+    posts_in_every_state, db_session, log_records
+):
+    user, _, posts, others = posts_in_every_state
+    ban_user(user, "trading")
+    statuses = {state: post.status for state, post in reload(db_session, posts).items()}
+    assert statuses == {
+        "open": "removed",
+        "past its time": "removed",
+        "expired": "removed",
+        "resolved": "resolved",
+    }
+    assert db_session.get(Post, others.id).status == "open"
+    assert any(record.get("event") == "user_banned" for record in log_records())
