@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.demo import DEFAULT_POSTS
 from app.errors import DomainError
 from app.i18n import problem_text
 from app.staff.models import STAFF_ROLES
@@ -38,10 +39,12 @@ def load_districts() -> None:
 
 
 @medshare_cli.command("seed-demo")
-@click.option("--posts", default=3000, show_default=True, help="How many demo posts to create.")
+@click.option(
+    "--posts", default=DEFAULT_POSTS, show_default=True, help="How many demo posts to create."
+)
 @click.option("--seed", default=2022, show_default=True, help="Random seed, for repeatable data.")
 def seed_demo(posts: int, seed: int) -> None:
-    """Create demo users and posts around the six busiest cities, once."""
+    """Create demo users and posts in every city of mainland China, once."""
     from app.demo import seed as demo
 
     created = demo.seed_demo_posts(posts, seed)
