@@ -23,6 +23,7 @@ export TEST_DATABASE_URL ?= $(APP_URL)/$(TEST_DB)
 export TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(TEST_DB)
 export MIGRATION_TEST_DATABASE_URL ?= $(OWNER_URL)/$(MIGRATION_TEST_DB)
 FLASK := $(BIN)/flask --app wsgi
+SQUARE = http://$(HOST):$(PORT)/api/v1/posts
 
 .PHONY: run test lint format database test-databases clean
 
@@ -51,6 +52,10 @@ run: database
 	@echo "  OpenAPI:      http://$(HOST):$(PORT)/api/v1/openapi.json"
 	@echo "  Medicines:    http://$(HOST):$(PORT)/api/v1/medicines"
 	@echo "  Readiness:    http://$(HOST):$(PORT)/readyz"
+	@echo "  The square, nearest first, antigen tests or ibuprofen, at Shenzhen's centre (GCJ-02):"
+	@echo "    $(SQUARE)?lat=22.5435&lng=114.0579&coordinate_system=gcj02&medicine=antigen-test,ibuprofen"
+	@echo "  The square, newest first, within 20 km of Beijing's centre:"
+	@echo "    $(SQUARE)?lat=39.9042&lng=116.4074&coordinate_system=gcj02&sort=time&radius_m=20000"
 	@echo
 	exec $(BIN)/gunicorn --config python:app.gunicorn_conf --workers $(WORKERS) --bind $(HOST):$(PORT) wsgi:app
 
