@@ -7,12 +7,13 @@ from dataclasses import dataclass
 import shapely
 from geoalchemy2 import WKBElement
 from geoalchemy2.shape import from_shape
-from sqlalchemy import delete, func, literal, select, tuple_
+from sqlalchemy import delete, func, literal, select, tuple_, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
 from app.areas.models import District
 from app.errors import DomainError
 from app.extensions import db
+from app.posts.models import Post
 from geo.districts import CODE_PATTERN, PROVINCE, SLACK_DEGREES, all_districts, code_prefix
 from geo.points import WGS84_SRID, LonLat
 
@@ -128,6 +129,15 @@ def _table_fingerprint():
     return select(func.md5(func.string_agg(line, aggregate_order_by(literal("\n"), District.code))))
 
 
+def _finest_district_code(where):
+    return (
+        select(District.code)
+        .where(func.ST_DWithin(District.boundary, where, SLACK_DEGREES))
+        .order_by(func.ST_Distance(District.boundary, where), District.level.desc())
+        .limit(1)
+    )
+
+
 def district_code_at(point: LonLat) -> str | None:
     """The code of the finest division at a WGS 84 point, for a post's area_code.
 
@@ -139,12 +149,16 @@ def district_code_at(point: LonLat) -> str | None:
     Returns:
         The 6-digit code, or None for a point outside China (or well out at sea).
     """
-    where = func.ST_GeomFromEWKT(point.to_ewkt())
-    return db.session.scalar(
-        select(District.code)
-        .where(func.ST_DWithin(District.boundary, where, SLACK_DEGREES))
-        .order_by(func.ST_Distance(District.boundary, where), District.level.desc())
-        .limit(1)
+    return db.session.scalar(_finest_district_code(func.ST_GeomFromEWKT(point.to_ewkt())))
+
+
+def fill_area_codes(post_ids: list[int]) -> None:
+    """Set each of these posts' area_code as district_code_at would, in one statement (bulk
+    loads such as the demo data)."""
+    db.session.execute(
+        update(Post)
+        .where(Post.id.in_(post_ids))
+        .values(area_code=_finest_district_code(Post.location).scalar_subquery())
     )
 
 
