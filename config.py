@@ -87,7 +87,6 @@ class Config:
     # The square: page size, and how deep paging goes. Distance paging re-walks the index from
     # the nearest post on each page, so depth is capped; narrowing the area goes further.
     SQUARE_DEFAULT_LIMIT = _env_int("SQUARE_DEFAULT_LIMIT", 20)
-    SQUARE_MAX_LIMIT = 50
     SQUARE_MAX_DEPTH = _env_int("SQUARE_MAX_DEPTH", 500)
 
     # WeChat mini program sign-in (jscode2session, getuserphonenumber, stable_token).

@@ -1,3 +1,4 @@
+from flask import url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_current_user
 from flask_smorest import Blueprint
@@ -53,11 +54,14 @@ class Posts(MethodView):
     @bp.response(201, PostSchema)
     @bp.alt_response(403, response="FORBIDDEN")
     @bp.alt_response(409, response="CONFLICT")
-    def post(self, headers, body):
+    def post(self, idempotency, body):
         """Post a need or an offer; verified users only. Idempotency-Key makes retries safe"""
-        post, created = service.create_post(current_user, body, headers.get("idempotency_key"))
+        post, created = service.create_post(current_user, body, idempotency.get("idempotency_key"))
         view = PostView(post, Reader(None, body["location"]["coordinate_system"]), is_own=True)
-        return view, 201, {} if created else {"Idempotent-Replayed": "true"}
+        headers = {"Location": url_for("posts.OnePost", post_id=post.id)}
+        if not created:
+            headers["Idempotent-Replayed"] = "true"
+        return view, 201, headers
 
 
 @bp.route("/search")

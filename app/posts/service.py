@@ -95,6 +95,7 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
     if open_post_count(user) >= limit:
         raise TooManyOpenPosts(limit=limit)
 
+    now = datetime.now(UTC)
     post = Post(
         user_id=user.id,
         kind=body["kind"],
@@ -107,7 +108,8 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
         urgency=sorted(set(body["urgency"])),
         contact_phone_encrypted=encrypt_phone(phone),
         contact_phone_masked=mask_mobile(phone),
-        expires_at=datetime.now(UTC) + lifetime(body["kind"]),
+        created_at=now,
+        expires_at=now + lifetime(body["kind"]),
         items=items,
     )
     db.session.add(post)

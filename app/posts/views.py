@@ -130,4 +130,9 @@ def distance_text(shown: PublicDistance) -> str:
         return page_text("distance.nearby")
     if shown.metres < 1000:
         return page_text("distance.metres", metres=shown.metres)
-    return page_text("distance.kilometres", kilometres=f"{shown.metres / 1000:.1f}")
+    # Tenths of a kilometre help nearby; beyond 10 km they are noise ("1009.7 公里").
+    kilometres = shown.metres / 1000
+    return page_text(
+        "distance.kilometres",
+        kilometres=f"{kilometres:.1f}" if kilometres < 10 else f"{kilometres:.0f}",
+    )

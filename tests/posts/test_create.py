@@ -145,3 +145,11 @@ def test_an_empty_address_hint_is_no_hint(create, poster):
     _, headers = poster()
     response = create(headers, offer_body(address_hint=""))
     assert response.json["address_hint"] is None
+
+
+def test_a_created_post_says_where_it_lives_and_chinese_is_sent_as_utf8(create, poster, client):
+    _, headers = poster()
+    response = create(headers, offer_body())
+    assert response.headers["Location"] == f"{POSTS}/{response.json['id']}"
+    assert "多买了一盒".encode() in response.data
+    assert client.get(response.headers["Location"]).status_code == 200

@@ -59,6 +59,12 @@ def test_distances_are_rounded_and_nearby_is_said_below_500_m(client, someone):
     assert posts[1]["distance"]["text"] == f"{posts[1]['distance']['metres'] / 1000:.1f} km"
 
 
+def test_far_distances_are_told_in_whole_kilometres(client, someone):
+    make_post(someone, at=SHANGHAI.offset(0, 23_450))
+    shown = client.get(SQUARE, query_string=near(SHANGHAI)).get_json()["posts"][0]["distance"]
+    assert shown["text"] == f"{round(shown['metres'] / 1000)} 公里"
+
+
 def test_the_point_shown_is_the_grid_cell_not_the_spot(client, someone):
     spot = SHANGHAI.offset(123, 77)
     make_post(someone, at=spot)
@@ -244,6 +250,7 @@ def test_a_cursor_works_only_for_its_own_query(client, someone):
     forged = client.get(
         SQUARE, query_string={**near(SHANGHAI), "cursor": first["next_cursor"][:-3] + "abc"}
     )
+    assert other.get_json()["errors"]["cursor"] == ["这个游标属于另一个查询，请从第一页开始。"]
     for answer in (other, forged):
         assert answer.status_code == 422
         assert answer.get_json()["code"] == "cursor_invalid"
