@@ -39,12 +39,7 @@ def to_wgs84(point: LonLat, system: str) -> LonLat:
     Raises:
         UnknownCoordinateSystem: system is not one of COORDINATE_SYSTEMS.
     """
-    if system == WGS84 or (system == GCJ02 and not in_mainland_china(point)):
-        return point
-    if system != GCJ02:
-        raise UnknownCoordinateSystem(system)
-    wgs = prcoords.gcj_wgs_bored(prcoords.Coords(point.lat, point.lon), check_china=False)
-    return LonLat(wgs.lon, wgs.lat)
+    return _converted(point, system, prcoords.gcj_wgs_bored)
 
 
 def from_wgs84(point: LonLat, system: str) -> LonLat:
@@ -53,9 +48,13 @@ def from_wgs84(point: LonLat, system: str) -> LonLat:
     Raises:
         UnknownCoordinateSystem: system is not one of COORDINATE_SYSTEMS.
     """
+    return _converted(point, system, prcoords.wgs_gcj)
+
+
+def _converted(point: LonLat, system: str, gcj02_transform) -> LonLat:
     if system == WGS84 or (system == GCJ02 and not in_mainland_china(point)):
         return point
     if system != GCJ02:
         raise UnknownCoordinateSystem(system)
-    gcj = prcoords.wgs_gcj(prcoords.Coords(point.lat, point.lon), check_china=False)
-    return LonLat(gcj.lon, gcj.lat)
+    moved = gcj02_transform(prcoords.Coords(point.lat, point.lon), check_china=False)
+    return LonLat(moved.lon, moved.lat)

@@ -110,9 +110,38 @@ def square_statement(query: SquareQuery, medicines: list[int] | None, limit: int
         medicines: catalog ids from medicine_ids(query); None for any medicine.
     """
     origin = _origin(query.reader.point)
-    if query.sort == "distance":
-        return _nearest(query, origin, medicines, limit)
-    return _newest(query, origin, medicines, limit)
+    branch = _nearest_branch if query.sort == "distance" else _newest_branch
+    selects = [branch(query, origin, source).limit(limit) for source in _sources(query, medicines)]
+    if medicines is None:
+        return selects[0]
+    order = (
+        ("planar", "post_id") if query.sort == "distance" else ("created_at DESC", "post_id DESC")
+    )
+    return _merged(selects, order, limit)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where one branch of a page reads: posts, or one medicine's rows of post_items."""
+
+    post_id: ColumnElement
+    created_at: ColumnElement
+    position: ColumnElement
+    filters: list[ColumnElement]
+
+
+def _sources(query: SquareQuery, medicines: list[int] | None) -> list[_Source]:
+    if medicines is None:
+        return [_Source(Post.id, Post.created_at, Post.public_position, _post_filters(query))]
+    return [
+        _Source(
+            PostItem.post_id,
+            PostItem.post_created_at,
+            PostItem.public_position,
+            _item_filters(query, medicine_id),
+        )
+        for medicine_id in medicines
+    ]
 
 
 def _origin(point: LonLat | None):
@@ -145,75 +174,45 @@ def medicine_ids(query: SquareQuery) -> list[int] | None:
     return list(db.session.scalars(select(Medicine.id).where(*conditions).order_by(Medicine.id)))
 
 
-def _nearest(query: SquareQuery, origin, medicine_ids: list[int] | None, limit: int):
-    if medicine_ids is None:
-        return _nearest_branch(
-            query, origin, Post.id, Post.public_position, _post_filters(query)
-        ).limit(limit)
-    branches = [
-        _nearest_branch(
-            query,
-            origin,
-            PostItem.post_id,
-            PostItem.public_position,
-            _item_filters(query, medicine_id),
-        ).limit(limit)
-        for medicine_id in medicine_ids
-    ]
-    return _merged(branches, ("planar", "post_id"), limit)
-
-
-def _nearest_branch(query, origin, post_id, position, filters) -> Select:
+def _nearest_branch(query: SquareQuery, origin, source: _Source) -> Select:
     # ORDER BY the distance alone: PostgreSQL walks a GiST index in distance order only when
     # the distance is the whole ORDER BY, so no id tie-breaker here. Public points carry a
     # sub-metre jitter (see public_position_of), so two posts never share a distance and the
     # cursor's (distance, id) position is still exact.
-    planar = position.distance_centroid(origin)
-    conditions = list(filters)
+    planar = source.position.distance_centroid(origin)
+    conditions = list(source.filters)
     if query.cursor is not None:
+        after = source.post_id > query.cursor.post_id
         conditions.append(
-            or_(
-                planar > query.cursor.position,
-                and_(planar == query.cursor.position, post_id > query.cursor.post_id),
-            )
+            or_(planar > query.cursor.position, and_(planar == query.cursor.position, after))
         )
     return (
-        select(post_id.label("post_id"), planar.label("planar"), literal(None).label("created_at"))
+        select(
+            source.post_id.label("post_id"),
+            planar.label("planar"),
+            literal(None).label("created_at"),
+        )
         .where(*conditions)
         .order_by(planar)
     )
 
 
-def _newest(query: SquareQuery, origin, medicine_ids: list[int] | None, limit: int):
-    if medicine_ids is None:
-        return _newest_branch(
-            query, origin, Post.id, Post.created_at, Post.public_position, _post_filters(query)
-        ).limit(limit)
-    branches = [
-        _newest_branch(
-            query,
-            origin,
-            PostItem.post_id,
-            PostItem.post_created_at,
-            PostItem.public_position,
-            _item_filters(query, medicine_id),
-        ).limit(limit)
-        for medicine_id in medicine_ids
-    ]
-    return _merged(branches, ("created_at DESC", "post_id DESC"), limit)
-
-
-def _newest_branch(query, origin, post_id, created_at, position, filters) -> Select:
-    conditions = list(filters)
+def _newest_branch(query: SquareQuery, origin, source: _Source) -> Select:
+    conditions = list(source.filters)
     if query.cursor is not None:
         conditions.append(
-            tuple_(created_at, post_id) < tuple_(query.cursor.created_at, query.cursor.post_id)
+            tuple_(source.created_at, source.post_id)
+            < tuple_(query.cursor.created_at, query.cursor.post_id)
         )
-    planar = position.distance_centroid(origin) if origin is not None else literal(None)
+    planar = source.position.distance_centroid(origin) if origin is not None else literal(None)
     return (
-        select(post_id.label("post_id"), planar.label("planar"), created_at.label("created_at"))
+        select(
+            source.post_id.label("post_id"),
+            planar.label("planar"),
+            source.created_at.label("created_at"),
+        )
         .where(*conditions)
-        .order_by(created_at.desc(), post_id.desc())
+        .order_by(source.created_at.desc(), source.post_id.desc())
     )
 
 
