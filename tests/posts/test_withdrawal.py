@@ -113,11 +113,15 @@ def test_losing_the_identity_level_takes_the_users_posts_off_the_square(
 ):
     _, headers, posts, others = posts_in_every_state
     withdraw(client, headers, "identity_verification")
+    assert_live_posts_became("withdrawn", db_session, posts, others)
+
+
+def assert_live_posts_became(status, db_session, posts, others):
     statuses = {state: post.status for state, post in reload(db_session, posts).items()}
     assert statuses == {
-        "open": "withdrawn",
-        "past its time": "withdrawn",
-        "expired": "withdrawn",
+        "open": status,
+        "past its time": status,
+        "expired": status,
         "resolved": "resolved",
     }
     assert db_session.get(Post, others.id).status == "open"
@@ -128,12 +132,5 @@ def test_a_banned_users_live_posts_are_removed_and_the_ban_is_audited(
 ):
     user, _, posts, others = posts_in_every_state
     ban_user(user, "trading")
-    statuses = {state: post.status for state, post in reload(db_session, posts).items()}
-    assert statuses == {
-        "open": "removed",
-        "past its time": "removed",
-        "expired": "removed",
-        "resolved": "resolved",
-    }
-    assert db_session.get(Post, others.id).status == "open"
+    assert_live_posts_became("removed", db_session, posts, others)
     assert any(record.get("event") == "user_banned" for record in log_records())
