@@ -5,6 +5,8 @@ import io
 from flask import Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
+from app.errors import FieldsInvalid
+
 API_PREFIX = "/api/"
 METHODS_WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -12,6 +14,7 @@ METHODS_WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 def init_app(app: Flask) -> None:
     app.before_request(_refuse_oversized_body)
     app.before_request(_refuse_non_json_api_body)
+    app.before_request(_refuse_nul_characters)
 
 
 def _refuse_oversized_body() -> None:
@@ -48,3 +51,45 @@ def _refuse_non_json_api_body() -> None:
 
 def _has_body() -> bool:
     return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+
+
+NUL = "\x00"
+NUL_IN_TEXT = "Text may not contain the NUL character."
+
+
+def _refuse_nul_characters() -> None:
+    """No text we keep or look up may hold NUL: PostgreSQL refuses it, and nobody types it.
+
+    Caught here, once for every query string, form and JSON body, so that it is a field error
+    and never reaches the database driver as a 500.
+    """
+    if request.routing_exception is not None:
+        return
+    fields = [name for name, value in request.args.items(multi=True) if NUL in name + value]
+    if request.method in METHODS_WITH_BODY:
+        if request.is_json:
+            fields += _nul_paths(request.get_json(silent=True))
+        elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            fields += [
+                name for name, value in request.form.items(multi=True) if NUL in name + value
+            ]
+    if fields:
+        raise FieldsInvalid(errors={field: [NUL_IN_TEXT] for field in fields})
+
+
+def _nul_paths(value, path: str = "") -> list[str]:
+    """Dotted paths ("items.0.note") of the strings in a JSON value that hold NUL."""
+    if isinstance(value, str):
+        return [path or "_body"] if NUL in value else []
+    if isinstance(value, dict):
+        children = value.items()
+    elif isinstance(value, list):
+        children = enumerate(value)
+    else:
+        return []
+    found = []
+    for key, child in children:
+        if NUL in str(key):
+            found.append(f"{path}.{key}" if path else str(key))
+        found += _nul_paths(child, f"{path}.{key}" if path else str(key))
+    return found

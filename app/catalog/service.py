@@ -3,6 +3,7 @@
 import functools
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import yaml
@@ -187,20 +188,29 @@ def current_medicines(
     return list(db.session.scalars(query.order_by(Medicine.id)))
 
 
+def _typed(search: str) -> str:
+    """What was typed, as the catalog spells it: full-width letters made plain (ＢＬＦ), tone marks
+    dropped (bùluòfēn), ü written v as pinyin input does, spaces collapsed, lower case."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", search).lower())
+    text = "".join(char for char in text.replace("u\u0308", "v") if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
 def _match_rank(search: str):
     """0 for an exact match, 1 for a prefix, 2 for a match inside a name; NULL for none."""
-    text = " ".join(search.split()).lower()
+    text = _typed(search)
     compact = text.replace(" ", "")
-    # Pinyin matches whatever spaces were typed; initials only from their start (a few letters
-    # picked from the middle of "blf" would find nearly everything).
+    # Pinyin matches whatever spaces were typed; initials from their start, or inside them from
+    # two letters on ("ky" finds 新冠抗原, "xgkyjcsj"); one letter inside would find everything.
     names = [
         (func.lower(Medicine.name_zh, type_=String), text),
         (func.lower(Medicine.name_en, type_=String), text),
         (func.replace(Medicine.pinyin, " ", "", type_=String), compact),
     ]
     starts = [(Medicine.pinyin_initials, compact), *names]
+    inside = names + ([(Medicine.pinyin_initials, compact)] if len(compact) >= 2 else [])
     return case(
         (or_(*(column == value for column, value in starts)), 0),
         (or_(*(column.startswith(value, autoescape=True) for column, value in starts)), 1),
-        (or_(*(column.contains(value, autoescape=True) for column, value in names)), 2),
+        (or_(*(column.contains(value, autoescape=True) for column, value in inside)), 2),
     )

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from app.auth.tokens import maybe_signed_in, signed_in
 from app.posts import contact, service
 from app.posts.schemas import (
+    AnswerSystemSchema,
     ContactRevealSchema,
     ContactSchema,
     IdempotencyHeaderSchema,
@@ -89,6 +90,7 @@ class OnePost(MethodView):
     @maybe_signed_in(bp)
     @bp.arguments(ViewQuerySchema, location="query")
     @bp.response(200, PostSchema)
+    @bp.alt_response(404, response="NOT_FOUND")
     def get(self, args, post_id):
         """A post by its link: the public view, and all of it for its owner; no sign-in"""
         # current_user is a proxy, never None: a signed-out reader must reach the service as None.
@@ -97,6 +99,7 @@ class OnePost(MethodView):
     @signed_in(bp)
     @bp.arguments(NoteEditSchema)
     @bp.response(200, PostSchema)
+    @bp.alt_response(404, response="NOT_FOUND")
     @bp.alt_response(403, response="FORBIDDEN")
     @bp.alt_response(409, response="CONFLICT")
     def patch(self, body, post_id):
@@ -105,6 +108,7 @@ class OnePost(MethodView):
 
     @signed_in(bp)
     @bp.response(204)
+    @bp.alt_response(404, response="NOT_FOUND")
     @bp.alt_response(403, response="FORBIDDEN")
     def delete(self, post_id):
         """Delete one's own post; its number, hint and exact spot are erased"""
@@ -117,6 +121,7 @@ class Resolve(MethodView):
     @bp.response(200, PostSchema)
     @bp.alt_response(403, response="FORBIDDEN")
     @bp.alt_response(409, response="CONFLICT")
+    @bp.alt_response(404, response="NOT_FOUND")
     def post(self, post_id):
         """Mark one's own post resolved: help happened. Doing it again changes nothing"""
         return _view(service.resolve_post(post_id, current_user), Reader())
@@ -128,6 +133,7 @@ class Renew(MethodView):
     @bp.response(200, PostSchema)
     @bp.alt_response(403, response="FORBIDDEN")
     @bp.alt_response(409, response="CONFLICT")
+    @bp.alt_response(404, response="NOT_FOUND")
     def post(self, post_id):
         """Give one's own open or expired post a fresh lifetime from now"""
         return _view(service.renew_post(post_id, current_user), Reader())
@@ -136,12 +142,15 @@ class Renew(MethodView):
 @bp.route("/<int:post_id>/matches")
 class Matches(MethodView):
     @signed_in(bp)
-    @bp.arguments(ViewQuerySchema, location="query")
+    @bp.arguments(AnswerSystemSchema, location="query")
     @bp.response(200, PublicPostSchema(many=True))
     @bp.alt_response(403, response="FORBIDDEN")
+    @bp.alt_response(404, response="NOT_FOUND")
+    @bp.alt_response(409, response="CONFLICT")
     def get(self, args, post_id):
-        """For the owner: nearest open posts of the other kind sharing a medicine"""
-        post = service.owned_post(post_id, current_user, lock=False)
+        """For the owner of an open post: nearest open posts of the other kind sharing a
+        medicine, measured from the post"""
+        post = service.post_to_match(post_id, current_user)
         return square.matches_for(post, args["coordinate_system"])
 
 
@@ -152,6 +161,7 @@ class RevealContact(MethodView):
     @bp.alt_response(403, response="FORBIDDEN")
     @bp.alt_response(409, response="CONFLICT")
     @bp.alt_response(429, response="TOO_MANY_REQUESTS")
+    @bp.alt_response(404, response="NOT_FOUND")
     def post(self, post_id):
         """Reveal an open post's contact number; verified users, recorded, limited per day"""
         post = service.post_to_contact(post_id, current_user)
@@ -163,6 +173,7 @@ class ContactReveals(MethodView):
     @signed_in(bp)
     @bp.response(200, ContactRevealSchema(many=True))
     @bp.alt_response(403, response="FORBIDDEN")
+    @bp.alt_response(404, response="NOT_FOUND")
     def get(self, post_id):
         """For the owner: who saw this post's contact number, and when"""
         return contact.reveals_of(service.owned_post(post_id, current_user, lock=False))

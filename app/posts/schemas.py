@@ -101,6 +101,12 @@ class NoteEditSchema(ma.Schema):
     note = ma.fields.String(required=True, validate=ma.validate.Length(max=NOTE_MAX_LENGTH))
 
 
+class AnswerSystemSchema(ma.Schema):
+    """The coordinate system answers should use."""
+
+    coordinate_system = CoordinateSystemField()
+
+
 class ViewQuerySchema(ma.Schema):
     """Where the reader is, to show distances; optional on a post's page."""
 

@@ -22,6 +22,7 @@ from geo.coordinates import in_mainland_china, to_wgs84
 from geo.mercator import to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
+from moderation.masking import redact_personal_data
 
 # Half a metre, in Mercator metres: far below the cell and the 100 m steps distances are shown in.
 PUBLIC_JITTER_M = 0.5
@@ -271,6 +272,19 @@ def posts_of(user: User) -> list[Post]:
     )
 
 
+def post_to_match(post_id: int, user: User) -> Post:
+    """The caller's own post on the square, to find matches for.
+
+    Raises:
+        PostNotFound, NotPostOwner: as for owned_post.
+        PostNotOpen: resolved, expired or taken down: nothing needs matching any more.
+    """
+    post = owned_post(post_id, user, lock=False)
+    if post.status != "open" or post.expires_at <= datetime.now(UTC):
+        raise PostNotOpen
+    return post
+
+
 def owned_post(post_id: int, user: User, *, lock: bool = True) -> Post:
     """The caller's own post, for changing it.
 
@@ -355,7 +369,9 @@ def delete_post(post_id: int, user: User) -> None:
 
 
 def erase_personal_details(post: Post) -> None:
-    """Forget what points at the poster: number, meeting hint, and the spot (kept at its cell)."""
+    """Forget what points at the poster: number, meeting hint, the spot (kept at its cell), and
+    whatever personal data the note held (kept as everyone else saw it, masked)."""
+    post.note = redact_personal_data(post.note)
     post.contact_phone_encrypted = None
     post.contact_phone_masked = None
     post.address_hint = None

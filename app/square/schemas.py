@@ -5,6 +5,7 @@ import marshmallow as ma
 from shapely import Polygon
 from webargs.fields import DelimitedList
 
+from app.areas.service import CODE_MALFORMED
 from app.posts.models import MAX_ITEMS_PER_POST, POST_KINDS, URGENCY_TAGS
 from app.posts.schemas import CoordinateSystemField, PublicPostSchema
 from app.square.service import SORTS
@@ -110,7 +111,7 @@ class SquareQuerySchema(ma.Schema):
         },
     )
     district = ma.fields.String(
-        validate=ma.validate.Regexp(r"^\d{6}$"),
+        validate=ma.validate.Regexp(r"^\d{6}$", error=CODE_MALFORMED),
         metadata={
             "description": "GB/T 2260 code of a province, city or county (GET /api/v1/districts)",
             "example": "440305",

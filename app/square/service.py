@@ -23,7 +23,7 @@ from app.posts.models import PUBLIC_SRID, Post, PostItem
 from app.posts.views import PostView, Reader, public_point
 from app.square.areas import AreaFilter
 from app.square.cursor import Cursor
-from geo.mercator import planar_per_ground_metre, to_mercator
+from geo.mercator import to_mercator
 from geo.points import LonLat
 
 SORTS = ("distance", "time")
@@ -66,17 +66,8 @@ def read_square(query: SquareQuery) -> SquarePage:
     limit = min(query.limit, current_app.config["SQUARE_MAX_DEPTH"] - depth)
     rows = db.session.execute(square_statement(query, medicine_ids(query), limit)).all()
     posts = _load_posts([row.post_id for row in rows])
-    scale = planar_per_ground_metre(query.reader.point.lat) if query.reader.point else None
     area_names = district_names({post.area_code for post in posts.values() if post.area_code})
-    views = [
-        PostView(
-            posts[row.post_id],
-            query.reader,
-            None if row.planar is None else row.planar / scale,
-            area_names=area_names,
-        )
-        for row in rows
-    ]
+    views = [PostView(posts[row.post_id], query.reader, area_names=area_names) for row in rows]
     next_cursor = None
     if len(rows) == limit and depth + limit < current_app.config["SQUARE_MAX_DEPTH"]:
         last = rows[-1]

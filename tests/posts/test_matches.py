@@ -1,6 +1,8 @@
 """Matches: the owner of a post sees the nearest open posts of the other kind that share one of
 its medicines."""
 
+import pytest
+
 from tests.factories import PEOPLES_SQUARE, make_post
 from tests.posts.conftest import POSTS, past_its_time
 
@@ -63,3 +65,13 @@ def test_a_post_with_no_match_has_an_empty_list(client, poster, db_session):
     need = make_post(owner, kind="need")
     db_session.commit()
     assert matches(client, need, headers) == []
+
+
+@pytest.mark.parametrize("status", ["resolved", "expired", "deleted"])
+def test_a_closed_post_has_no_matches_to_show(client, poster, db_session, status):
+    user, headers = poster()
+    post = make_post(user, kind="need", status=status)
+    make_post(poster()[0], kind="offer")
+    db_session.commit()
+    response = client.get(f"{POSTS}/{post.id}/matches", headers=headers)
+    assert (response.status_code, response.json["code"]) == (409, "post_not_open")

@@ -228,6 +228,17 @@ def test_deleting_erases_the_number_hint_and_exact_spot(client, owned, db_sessio
     assert item_statuses(db_session, post_id) == {"deleted"}
 
 
+def test_deleting_masks_personal_data_the_note_held(client, owned, db_session):
+    _, headers, post_id = owned
+    note = "电话 13912345678，身份证 510104199103051233"
+    assert act(client, "patch", post_id, body={"note": note}, headers=headers).status_code == 200
+    assert act(client, "delete", post_id, headers=headers).status_code == 204
+    db_session.expire_all()
+    kept = db_session.get(Post, post_id).note
+    assert "13912345678" not in kept and "510104199103051233" not in kept
+    assert kept.startswith("电话 ")
+
+
 def test_deleting_again_is_a_no_op(client, owned):
     _, headers, post_id = owned
     assert act(client, "delete", post_id, headers=headers).status_code == 204

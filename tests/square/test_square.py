@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from app.auth.models import User
 from geo.coordinates import GCJ02, from_wgs84
@@ -63,6 +64,20 @@ def test_far_distances_are_told_in_whole_kilometres(client, someone):
     make_post(someone, at=SHANGHAI.offset(0, 23_450))
     shown = client.get(SQUARE, query_string=near(SHANGHAI)).get_json()["posts"][0]["distance"]
     assert shown["text"] == f"{round(shown['metres'] / 1000)} 公里"
+
+
+def test_distances_across_china_are_measured_over_the_globe(client, someone, db_session):
+    chengdu, harbin = LonLat(104.0665, 30.5723), LonLat(126.6424, 45.7567)
+    make_post(someone, at=harbin)
+    shown = client.get(SQUARE, query_string=near(chengdu)).get_json()["posts"][0]["distance"]
+    true_metres = db_session.scalar(
+        select(
+            func.ST_Distance(
+                func.ST_GeogFromText(chengdu.to_ewkt()), func.ST_GeogFromText(harbin.to_ewkt())
+            )
+        )
+    )
+    assert shown["metres"] == pytest.approx(true_metres, rel=0.01)
 
 
 def test_the_point_shown_is_the_grid_cell_not_the_spot(client, someone):
