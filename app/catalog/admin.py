@@ -64,11 +64,11 @@ def enable(medicine_id: int, staff: StaffAccount, reason: str) -> CatalogChange:
 
     def switch_on(medicine: Medicine) -> None:
         if medicine.prohibited_reason is not None:
-            raise MedicineProhibited(medicine=medicine.code)
+            raise MedicineProhibited(medicine_zh=medicine.name_zh, medicine_en=medicine.name_en)
         if not medicine.may_be_enabled:
-            raise MedicineOtcUnconfirmed(medicine=medicine.code)
+            raise MedicineOtcUnconfirmed(medicine_zh=medicine.name_zh, medicine_en=medicine.name_en)
         if medicine.enabled:
-            raise CatalogChangeUnneeded(medicine=medicine.code)
+            raise CatalogChangeUnneeded(medicine_zh=medicine.name_zh, medicine_en=medicine.name_en)
         medicine.enabled = True
 
     return _change(medicine_id, staff, "enable", reason, switch_on)
@@ -84,7 +84,7 @@ def disable(medicine_id: int, staff: StaffAccount, reason: str) -> CatalogChange
 
     def switch_off(medicine: Medicine) -> None:
         if not medicine.enabled:
-            raise CatalogChangeUnneeded(medicine=medicine.code)
+            raise CatalogChangeUnneeded(medicine_zh=medicine.name_zh, medicine_en=medicine.name_en)
         medicine.enabled = False
 
     return _change(medicine_id, staff, "disable", reason, switch_off)
@@ -112,7 +112,7 @@ def confirm_otc_class(
 
     def confirm(medicine: Medicine) -> None:
         if medicine.otc_class != "unconfirmed":
-            raise MedicineOtcAlreadyKnown(medicine=medicine.code)
+            raise MedicineOtcAlreadyKnown(medicine_zh=medicine.name_zh, medicine_en=medicine.name_en)
         medicine.otc_class = otc_class
         medicine.otc_confirmed_at = datetime.now(UTC)
         medicine.otc_confirmed_by = staff.id

@@ -137,17 +137,17 @@ def test_confirming_then_enabling_an_unconfirmed_entry(signed_in_admin, catalog)
 @pytest.mark.parametrize(
     ("code", "headers", "message"),
     [
-        ("pholcodine", {}, "pholcodine 被 rules.yaml 中的规则禁止，任何人都不能启用。"),
-        ("pholcodine", EN, "A rule in rules.yaml forbids pholcodine; nobody can enable it."),
+        ("pholcodine", {}, "福尔可定 被药品目录的规则禁止，任何人都不能启用。"),
+        ("pholcodine", EN, "A rule of the catalog forbids Pholcodine; nobody can enable it."),
         (
             "xylometazoline",
             {},
-            "请先确认 xylometazoline 包装上的非处方药类别（甲类或乙类），再启用。",
+            "请先确认 赛洛唑啉滴鼻液 包装上的非处方药类别（甲类或乙类），再启用。",
         ),
         (
             "xylometazoline",
             EN,
-            "Confirm the OTC class on the pack of xylometazoline (class A or B) "
+            "Confirm the OTC class on the pack of Xylometazoline nasal drops (class A or B) "
             "before enabling it.",
         ),
     ],
@@ -167,7 +167,7 @@ def test_a_form_sent_twice_changes_nothing_the_second_time(signed_in_admin, cata
     change(signed_in_admin, catalog, "aspirin", "disable", {"reason": "recalled"})
     again = change(signed_in_admin, catalog, "aspirin", "disable", {"reason": "recalled"})
     assert again.status_code == 409
-    assert "aspirin 已经是这个状态，没有做任何更改。" in page_text(again)
+    assert "阿司匹林 已经是这个状态，没有做任何更改。" in page_text(again)
     assert len(changes_of(catalog, "aspirin")) == 1
 
 
