@@ -112,7 +112,9 @@ def confirm_otc_class(
 
     def confirm(medicine: Medicine) -> None:
         if medicine.otc_class != "unconfirmed":
-            raise MedicineOtcAlreadyKnown(medicine_zh=medicine.name_zh, medicine_en=medicine.name_en)
+            raise MedicineOtcAlreadyKnown(
+                medicine_zh=medicine.name_zh, medicine_en=medicine.name_en
+            )
         medicine.otc_class = otc_class
         medicine.otc_confirmed_at = datetime.now(UTC)
         medicine.otc_confirmed_by = staff.id

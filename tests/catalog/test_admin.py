@@ -90,7 +90,10 @@ def test_an_unconfirmed_entry_can_be_enabled_only_once_confirmed(catalog, admin)
     xylometazoline = medicine(catalog, "xylometazoline")
     with pytest.raises(MedicineOtcUnconfirmed) as refused:
         changes.enable(xylometazoline.id, admin, "people ask for it")
-    assert refused.value.params == {"medicine": "xylometazoline"}
+    assert refused.value.params == {
+        "medicine_zh": "赛洛唑啉滴鼻液",
+        "medicine_en": "Xylometazoline nasal drops",
+    }
     assert not medicine(catalog, "xylometazoline").enabled
 
     changes.confirm_otc_class(xylometazoline.id, admin, "otc_b", "green mark on the pack")
