@@ -2,7 +2,7 @@
 medicine, group, urgency and area, a page at a time.
 
 Every query shape is served by an index (tests/square/test_query_plans.py holds it to that):
-- nearest first: KNN (<->) over ix_posts_open_public_position; one KNN per medicine over
+- nearest first: KNN (<->) over ix_posts_open_kind_public_position; one KNN per medicine over
   ix_post_items_open_medicine_kind_position, merged (one `medicine IN (...)` scan was 60x slower
   in performance-lab.md);
 - newest first: ix_posts_open_created_at_id, or ix_post_items_open_medicine_created per medicine.

@@ -252,14 +252,13 @@ def upgrade():
         unique=False,
         postgresql_where=sa.text("status = 'open'"),
     )
-    op.create_geospatial_index(
-        "ix_posts_open_public_position",
+    op.create_index(
+        "ix_posts_open_kind_public_position",
         "posts",
-        ["public_position"],
+        ["kind", "public_position"],
         unique=False,
         postgresql_using="gist",
         postgresql_where=sa.text("status = 'open'"),
-        postgresql_ops={},
     )
     op.create_index("ix_posts_user_id_status", "posts", ["user_id", "status"], unique=False)
     op.create_foreign_key(
@@ -306,12 +305,11 @@ def downgrade():
         op.f("fk_posts_catalog_edition_id_catalog_editions"), "posts", type_="foreignkey"
     )
     op.drop_index("ix_posts_user_id_status", table_name="posts")
-    op.drop_geospatial_index(
-        "ix_posts_open_public_position",
+    op.drop_index(
+        "ix_posts_open_kind_public_position",
         table_name="posts",
         postgresql_using="gist",
         postgresql_where=sa.text("status = 'open'"),
-        column_name="public_position",
     )
     op.drop_index(
         "ix_posts_open_expires_at", table_name="posts", postgresql_where=sa.text("status = 'open'")

@@ -114,7 +114,7 @@ def newest(**filters) -> SquareQuery:
     return SquareQuery(sort="time", reader=Reader(SHANGHAI), limit=20, **filters)
 
 
-POSITION = "ix_posts_open_public_position"
+POSITION = "ix_posts_open_kind_public_position"
 ITEM_POSITION = "ix_post_items_open_medicine_kind_position"
 CREATED = "ix_posts_open_created_at_id"
 ITEM_CREATED = "ix_post_items_open_medicine_created"
