@@ -15,6 +15,7 @@ from app.me.documents import (
     check_document,
     region_codes,
 )
+from geo.districts import COUNTY, all_districts
 from tests.me.numbers import (
     foreign_permanent,
     hmt_permit,
@@ -178,6 +179,12 @@ def test_region_table_holds_current_and_abolished_codes_but_no_permit_prefixes()
     assert {"110105", "110103", "440305", "500000", "659011"} <= codes
     assert not {code for code in codes if code[:2] in {"71", "81", "82", "83"}}
     assert all(len(code) == 6 and code.isdigit() for code in codes)
+
+
+def test_every_county_code_the_districts_data_has_is_a_known_region():
+    # The map and the identity check must agree on what a county code is.
+    counties = {district.code for district in all_districts() if district.level == COUNTY}
+    assert counties <= region_codes()
 
 
 def test_rejections_never_repeat_the_number():
