@@ -1,33 +1,224 @@
 """Finds personal data in free text so it can be masked before anyone else sees it.
 
-The same patterns keep phone numbers, identity numbers and exact coordinates out of the logs.
+Detection reads a normalised copy of the text (full-width folded, Chinese digit numerals and
+separators read through, see moderation.digits) and maps every finding back to the original text,
+so the public sees the note as written with only the personal parts masked. The same detectors keep
+phone numbers, identity numbers and exact coordinates out of the logs.
 """
 
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-# Mainland mobile numbers, optionally +86-prefixed, written with or without spaces or dashes.
-PHONE_NUMBER = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
-# Resident identity numbers: 18 characters (last may be X) or the old 15-digit form.
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-# A degree value with four or more decimals pins a spot to about ten metres.
-PRECISE_COORDINATE = re.compile(r"(?<![\d.])-?\d{1,3}\.\d{4,}(?![\d.])")
+from moderation.digits import normalise, run_at
+from moderation.numbers import find_numbers
 
-REDACTIONS = (
-    (ID_NUMBER, "[id-number]"),
-    (PHONE_NUMBER, "[phone]"),
-    (PRECISE_COORDINATE, "[coordinate]"),
+KINDS = (
+    "mobile",
+    "landline",
+    "id_number",
+    "wechat",
+    "qq",
+    "email",
+    "address_detail",
+    "coordinate",
 )
+# What the logs show instead; wechat and qq handles are left out there because random request
+# ids and tokens contain "wx" or "qq" followed by letters often enough to be mangled.
+LOG_LABELS = {
+    "mobile": "[phone]",
+    "landline": "[phone]",
+    "id_number": "[id-number]",
+    "email": "[email]",
+    "coordinate": "[coordinate]",
+}
+HANDLE_MASK = "****"
+COORDINATE_MASK = "[位置]"
+
+EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+)
+# Three decimals of a degree is about 100 m, finer than the square's 500 m grid. A unit or a
+# currency sign after or before it makes it a dose or a price instead.
+DECIMAL_DEGREES = re.compile(
+    r"(?<![\d.¥$])-?(\d{1,3})\.\d{3,}(?![\d.])"
+    r"(?!\s*(?:(?:mg|g|kg|ml|l|ug|μg|iu|ms|s|m|km)(?![A-Za-z])|[%元块克毫升片粒支盒瓶袋度℃]))",
+    re.IGNORECASE,
+)
+DEGREES_MINUTES_SECONDS = re.compile(
+    r"(?:[NSEW北南东西]纬?经?\s*)?\d{1,3}\s*°\s*\d{1,2}(?:\.\d+)?\s*['′]"
+    r"(?:\s*\d{1,2}(?:\.\d+)?\s*(?:\"|″|′′|''))?(?:\s*[NSEW](?![A-Za-z])|[北南东西](?![纬经]))?",
+)
+LARGEST_DEGREE = 180
+# Words people use for WeChat and QQ, including the ones meant to slip past a filter.
+WECHAT_WORDS = r"微信号?|[威薇维]信号?|[Vv]信|(?i:vx|wx|wechat|weixin)|绿泡泡|加[Vv](?![A-Za-z])"
+QQ_WORDS = r"(?i:qq)|扣扣|企鹅"
+HANDLE_LEAD = r"(?<![A-Za-z])(?:{words})(?:号码?)?\s*[:：=]?\s*(?:是|为)?\s*[:：]?\s*"
+WECHAT_LEAD = re.compile(HANDLE_LEAD.format(words=WECHAT_WORDS))
+QQ_LEAD = re.compile(HANDLE_LEAD.format(words=QQ_WORDS))
+WECHAT_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{5,19}(?![A-Za-z0-9_-])")
+HANDLE_DIGITS = (5, 11)
+# Building, unit, floor and room numbers; the compound or road name before them stays.
+_NUMBER = r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})"
+_BUILDING = rf"(?:{_NUMBER}\s*号楼|(?<![A-Za-z])(?:\d{{1,4}}|[A-Za-z]\d{{0,3}})\s*[栋幢座])"
+_UNIT = rf"{_NUMBER}\s*单元"
+_FLOOR = r"\d{1,2}\s*[层楼](?!下|上|道|梯)"
+_ROOM = r"\d{2,5}\s*(?:室|号房|房间)"
+_ROOM_BARE = r"\d{3,4}(?![\d.])"
+ADDRESS_DETAIL = re.compile(
+    rf"(?<![\d.])(?:{_BUILDING}|{_UNIT}|{_ROOM})"
+    rf"(?:[\s-]*(?:{_BUILDING}|{_UNIT}|{_FLOOR}|{_ROOM}|{_ROOM_BARE}))*"
+)
+ADDRESS_NUMERAL = re.compile(r"[0-9A-Za-z一二三四五六七八九十]")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Personal data at text[start:end] of the original text."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A finding in normalised coordinates, with what the public sees instead."""
+
+    kind: str
+    start: int
+    end: int
+    masked: str
+
+
+class _Scan:
+    """The normalised text and which of its characters a finding already covers."""
+
+    def __init__(self, text: str):
+        self.norm, self.origin = normalise(text)
+        self.claimed = [False] * len(self.norm)
+        self.hits: list[_Hit] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self.claimed[start:end])
+
+    def add(self, kind: str, start: int, end: int, masked: str) -> None:
+        self.claimed[start:end] = [True] * (end - start)
+        self.hits.append(_Hit(kind, start, end, masked))
+
+    def add_matches(
+        self, kind: str, pattern: re.Pattern, mask: Callable[[re.Match], str | None]
+    ) -> None:
+        for match in pattern.finditer(self.norm):
+            if self.free(*match.span()):
+                masked = mask(match)
+                if masked is not None:
+                    self.add(kind, *match.span(), masked)
+
+
+def _mask_email(match: re.Match) -> str:
+    return f"{match[1]}***@{match[2]}"
+
+
+def _mask_decimal_degrees(match: re.Match) -> str | None:
+    return COORDINATE_MASK if int(match[1]) <= LARGEST_DEGREE else None
+
+
+def _mask_address(match: re.Match) -> str:
+    return ADDRESS_NUMERAL.sub("*", match[0])
+
+
+def _find_handles(scan: _Scan, kind: str, lead: re.Pattern, letters_allowed: bool) -> None:
+    """A handle after a WeChat or QQ word: an id of letters, or 5 to 11 digits however written."""
+    for match in lead.finditer(scan.norm):
+        start = match.end()
+        if not scan.free(match.start(), start):
+            continue
+        handle = WECHAT_ID.match(scan.norm, start) if letters_allowed else None
+        if handle and scan.free(start, handle.end()):
+            scan.add(kind, start, handle.end(), HANDLE_MASK)
+            continue
+        run = run_at(scan.norm, start, scan.claimed)
+        if run is None:
+            continue
+        digits, end = 0, start
+        for group in run:
+            if digits + len(group.digits) > HANDLE_DIGITS[1]:
+                break
+            digits += len(group.digits)
+            end = group.end
+        if digits >= HANDLE_DIGITS[0]:
+            scan.add(kind, start, end, HANDLE_MASK)
+
+
+def _scan(text: str, kinds: Iterable[str]) -> list[_Hit]:
+    scan = _Scan(text)
+    if "email" in kinds:
+        scan.add_matches("email", EMAIL, _mask_email)
+    if "coordinate" in kinds:
+        scan.add_matches("coordinate", DEGREES_MINUTES_SECONDS, lambda _: COORDINATE_MASK)
+        scan.add_matches("coordinate", DECIMAL_DEGREES, _mask_decimal_degrees)
+    if "wechat" in kinds:
+        _find_handles(scan, "wechat", WECHAT_LEAD, letters_allowed=True)
+    if "qq" in kinds:
+        _find_handles(scan, "qq", QQ_LEAD, letters_allowed=False)
+    if "address_detail" in kinds:
+        scan.add_matches("address_detail", ADDRESS_DETAIL, _mask_address)
+    for number in find_numbers(scan.norm, scan.claimed):
+        if number.kind in kinds:
+            for start, end, masked in number.parts:
+                scan.add(number.kind, start, end, masked)
+    return [
+        _Hit(hit.kind, scan.origin[hit.start], scan.origin[hit.end - 1] + 1, hit.masked)
+        for hit in sorted(scan.hits, key=lambda hit: hit.start)
+    ]
+
+
+def _replace(text: str, hits: list[_Hit], replacement: Callable[[_Hit], str]) -> str:
+    pieces, position = [], 0
+    for hit in hits:
+        pieces += [text[position : hit.start], replacement(hit)]
+        position = hit.end
+    return "".join(pieces) + text[position:]
+
+
+def find_personal_data(text: str) -> list[Finding]:
+    """Find phone, identity, WeChat, QQ, email, address and location details in free text.
+
+    Args:
+        text: free text as a user wrote it.
+
+    Returns:
+        Findings in order, with spans in the original text; spans never overlap. A number split
+        across the text gives one finding per part.
+    """
+    return [Finding(hit.kind, hit.start, hit.end) for hit in _scan(text, KINDS)]
+
+
+def mask_personal_data(text: str) -> str:
+    """Mask personal data for the public, keeping the rest of the text as written.
+
+    Phones become 138****8000, landlines 010-****5678, identity numbers 5101**********1233,
+    handles "微信 ****", emails a***@example.com, building and room numbers their stars, and
+    coordinates [位置].
+
+    Args:
+        text: free text as a user wrote it.
+
+    Returns:
+        The text with every finding replaced by its masked form.
+    """
+    return _replace(text, _scan(text, KINDS), lambda hit: hit.masked)
 
 
 def redact_personal_data(text: str) -> str:
-    """Replace every phone number, identity number and precise coordinate in text with a label.
+    """Replace phones, identity numbers, emails and precise coordinates in text with a label.
 
     Args:
-        text: anything that may be shown or logged.
+        text: anything that may be logged.
 
     Returns:
-        The text with each match replaced by "[phone]", "[id-number]" or "[coordinate]".
+        The text with each finding replaced by "[phone]", "[id-number]", "[email]" or
+        "[coordinate]".
     """
-    for pattern, label in REDACTIONS:
-        text = pattern.sub(label, text)
-    return text
+    return _replace(text, _scan(text, LOG_LABELS), lambda hit: LOG_LABELS[hit.kind])

@@ -1,0 +1,156 @@
+"""Which runs of digits are phone or identity numbers, including numbers split across the text."""
+
+import re
+from dataclasses import dataclass
+
+from moderation.digits import Group, digit_runs
+
+MOBILE = re.compile(r"(?:0086|86)?(1[3-9]\d{9})")
+# Area codes: 010 and 02x are three digits, the rest four; local numbers never start with 0.
+LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d\d))([1-9]\d{6,7})")
+ID_18 = re.compile(r"[1-8]\d{5}(?:18|19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]")
+ID_15 = re.compile(r"[1-8]\d{5}\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}")
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_DIGITS = "10X98765432"
+LEADING_MARKS = {"mobile": "+", "landline": "("}
+# The longest number read from one run: an 18-character identity number.
+LONGEST_NUMBER = 18
+# Words after which a number is a batch or approval number, not anyone's phone.
+NOT_PERSONAL_BEFORE = re.compile(r"(?:批号|批次|lot|准字|条码|货号|编号)[\s:：#]*$", re.IGNORECASE)
+# A number split across the text: parts of at least this many digits, at most this far apart.
+SPLIT_PART_DIGITS = 3
+SPLIT_GAP = 12
+SPLIT_PARTS = 3
+
+
+@dataclass(frozen=True)
+class NumberHit:
+    """A phone or identity number: its kind and its parts in the normalised text, each as
+    (start, end, what the public sees instead). A number written in one piece has one part."""
+
+    kind: str
+    parts: tuple[tuple[int, int, str], ...]
+
+
+def _valid_id_18(digits: str) -> bool:
+    total = sum(int(digit) * weight for digit, weight in zip(digits, ID_WEIGHTS, strict=False))
+    return ID_CHECK_DIGITS[total % 11] == digits[17]
+
+
+def classify(digits: str) -> tuple[str, str] | None:
+    """The kind of a complete number and its masked form, or None if it is not personal data.
+
+    Args:
+        digits: ASCII digits (X allowed last), separators removed.
+
+    Returns:
+        (kind, masked) such as ("mobile", "138****8000"), or None.
+    """
+    if ID_18.fullmatch(digits) and _valid_id_18(digits):
+        return "id_number", digits[:4] + "*" * 10 + digits[-4:]
+    if ID_15.fullmatch(digits):
+        return "id_number", digits[:4] + "*" * 7 + digits[-4:]
+    if MOBILE.fullmatch(digits):
+        return "mobile", _mask_mobile(digits[-11:])
+    if landline := LANDLINE.fullmatch(digits):
+        area, local = landline.groups()
+        return "landline", f"{area}-{'*' * (len(local) - 4)}{local[-4:]}"
+    return None
+
+
+def _mask_mobile(digits: str) -> str:
+    return digits[:3] + "****" + digits[-4:]
+
+
+def _not_personal(norm: str, group: Group) -> bool:
+    return bool(NOT_PERSONAL_BEFORE.search(norm[max(0, group.start - 8) : group.start]))
+
+
+def _match_in_run(norm: str, run: list[Group], first: int) -> tuple[int, NumberHit] | None:
+    """The longest number made of consecutive groups starting at run[first]."""
+    if run[first].glued_left or _not_personal(norm, run[first]):
+        return None
+    candidates = []
+    digits = ""
+    for last in range(first, len(run)):
+        digits += run[last].digits
+        if len(digits) > LONGEST_NUMBER:
+            break
+        candidates.append((last, digits))
+    for last, digits in reversed(candidates):
+        found = classify(digits)
+        if found and not run[last].glued_right:
+            start = run[first].start
+            # The + of +86 and the bracket round an area code belong to the number.
+            if norm[start - 1 : start] == LEADING_MARKS.get(found[0]):
+                start -= 1
+            return last, NumberHit(found[0], ((start, run[last].end, found[1]),))
+    return None
+
+
+def _split_mobiles(norm: str, fragments: list[list[Group]]) -> list[NumberHit]:
+    """Mobile numbers written in two or three parts a few characters apart."""
+    hits = []
+    index = 0
+    while index < len(fragments):
+        taken = [fragments[index]]
+        digits = ""
+        for following in fragments[index + 1 : index + SPLIT_PARTS]:
+            if following[0].start - taken[-1][-1].end > SPLIT_GAP:
+                break
+            taken.append(following)
+            digits = "".join(group.digits for fragment in taken for group in fragment)
+            if len(digits) >= 11:
+                break
+        if len(digits) != 11 or not MOBILE.fullmatch(digits):
+            index += 1
+            continue
+        masked = _mask_mobile(digits)
+        parts = []
+        for fragment in taken:
+            width = sum(len(group.digits) for group in fragment)
+            parts.append((fragment[0].start, fragment[-1].end, masked[:width]))
+            masked = masked[width:]
+        hits.append(NumberHit("mobile", tuple(parts)))
+        index += len(taken)
+    return hits
+
+
+def find_numbers(norm: str, claimed: list[bool]) -> list[NumberHit]:
+    """Phone and identity numbers in normalised text, outside what is already claimed.
+
+    Args:
+        norm: normalised text (moderation.digits.normalise).
+        claimed: True where another finding already covers the character.
+
+    Returns:
+        One hit per number; a number split across the text is one hit over all its parts.
+    """
+    hits: list[NumberHit] = []
+    fragments: list[list[Group]] = []
+    for run in digit_runs(norm, claimed):
+        first = 0
+        leftover: list[Group] = []
+        while first < len(run):
+            match = _match_in_run(norm, run, first)
+            if match is None:
+                leftover.append(run[first])
+                first += 1
+                continue
+            last, hit = match
+            hits.append(hit)
+            _keep_fragment(norm, leftover, fragments)
+            leftover = []
+            first = last + 1
+        _keep_fragment(norm, leftover, fragments)
+    return hits + _split_mobiles(norm, fragments)
+
+
+def _keep_fragment(norm: str, groups: list[Group], fragments: list[list[Group]]) -> None:
+    """Keep digits no number used as a possible part of a number split across the text."""
+    if not groups or _not_personal(norm, groups[0]):
+        return
+    if any(group.glued_left or group.glued_right for group in groups):
+        return
+    if sum(len(group.digits) for group in groups) >= SPLIT_PART_DIGITS:
+        fragments.append(groups)
