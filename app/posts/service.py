@@ -22,7 +22,7 @@ from geo.coordinates import in_mainland_china, to_wgs84
 from geo.mercator import to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
-from moderation.masking import redact_personal_data
+from moderation.masking import mask_personal_data
 
 # Half a metre, in Mercator metres: far below the cell and the 100 m steps distances are shown in.
 PUBLIC_JITTER_M = 0.5
@@ -371,7 +371,7 @@ def delete_post(post_id: int, user: User) -> None:
 def erase_personal_details(post: Post) -> None:
     """Forget what points at the poster: number, meeting hint, the spot (kept at its cell), and
     whatever personal data the note held (kept as everyone else saw it, masked)."""
-    post.note = redact_personal_data(post.note)
+    post.note = mask_personal_data(post.note)
     post.contact_phone_encrypted = None
     post.contact_phone_masked = None
     post.address_hint = None

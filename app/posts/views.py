@@ -14,7 +14,7 @@ from geo.coordinates import WGS84, from_wgs84
 from geo.mercator import from_mercator
 from geo.points import LonLat, great_circle_metres
 from geo.privacy import PublicDistance, public_distance
-from moderation.masking import redact_personal_data
+from moderation.masking import mask_personal_data
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class PostView:
 
     @property
     def note(self) -> str:
-        return self._post.note if self.is_own else redact_personal_data(self._post.note)
+        return self._post.note if self.is_own else mask_personal_data(self._post.note)
 
     @property
     def catalog_edition(self) -> str:
