@@ -115,13 +115,23 @@ class OnePost(MethodView):
         service.delete_post(post_id, current_user)
 
 
+def _owner_change(view):
+    """An owner's change to their post: signed in, answers the owner's view, and documents the
+    refusals every such change shares (someone else's post, none, or one that is closed)."""
+    for decorate in (
+        bp.alt_response(404, response="NOT_FOUND"),
+        bp.alt_response(409, response="CONFLICT"),
+        bp.alt_response(403, response="FORBIDDEN"),
+        bp.response(200, PostSchema),
+        signed_in(bp),
+    ):
+        view = decorate(view)
+    return view
+
+
 @bp.route("/<int:post_id>/resolve")
 class Resolve(MethodView):
-    @signed_in(bp)
-    @bp.response(200, PostSchema)
-    @bp.alt_response(403, response="FORBIDDEN")
-    @bp.alt_response(409, response="CONFLICT")
-    @bp.alt_response(404, response="NOT_FOUND")
+    @_owner_change
     def post(self, post_id):
         """Mark one's own post resolved: help happened. Doing it again changes nothing"""
         return _view(service.resolve_post(post_id, current_user), Reader())
@@ -129,11 +139,7 @@ class Resolve(MethodView):
 
 @bp.route("/<int:post_id>/renew")
 class Renew(MethodView):
-    @signed_in(bp)
-    @bp.response(200, PostSchema)
-    @bp.alt_response(403, response="FORBIDDEN")
-    @bp.alt_response(409, response="CONFLICT")
-    @bp.alt_response(404, response="NOT_FOUND")
+    @_owner_change
     def post(self, post_id):
         """Give one's own open or expired post a fresh lifetime from now"""
         return _view(service.renew_post(post_id, current_user), Reader())
