@@ -8,6 +8,7 @@ import pytest
 
 from app import gunicorn_conf
 from app.request_log import new_request_id
+from geo.districts import mainland_outline
 from moderation.masking import redact_personal_data
 
 PHONE = "13912345678"
@@ -122,3 +123,9 @@ def test_lines_written_during_a_request_carry_its_request_id(client, log_records
     client.get("/api/v1/_probe/crash", headers={"X-Request-ID": "trace-me-1"})
     lines = [line for line in log_records() if line["logger"] != "medshare.request"]
     assert lines and all(line["request_id"] == "trace-me-1" for line in lines)
+
+
+def test_each_worker_builds_the_mainland_outline_before_serving():
+    mainland_outline.cache_clear()
+    gunicorn_conf.post_worker_init(None)
+    assert mainland_outline.cache_info().currsize == 1
