@@ -32,11 +32,3 @@ def from_mercator(x: float, y: float) -> LonLat:
 def planar_per_ground_metre(latitude: float) -> float:
     """How many EPSG:3857 metres one metre on the ground spans at this latitude."""
     return 1 / math.cos(math.radians(latitude))
-
-
-def ground_metres_between(asker: LonLat, other: LonLat) -> float:
-    """Metres from asker to other as the square measures them: planar Mercator distance,
-    scaled at the asker's latitude, so the figure shown always agrees with the ranking."""
-    ax, ay = to_mercator(asker)
-    bx, by = to_mercator(other)
-    return math.hypot(ax - bx, ay - by) / planar_per_ground_metre(asker.lat)

@@ -1,7 +1,6 @@
 import marshmallow as ma
 
-from app.catalog.service import catalog_rules
-from app.i18n import negotiate_locale
+from app.catalog.schemas import catalog_label, localized_name
 from app.posts.models import (
     ADDRESS_HINT_MAX_LENGTH,
     MAX_ITEMS_PER_POST,
@@ -124,7 +123,7 @@ class ViewQuerySchema(ma.Schema):
 class MedicineRefSchema(ma.Schema):
     code = ma.fields.String(metadata={"example": "ibuprofen"})
     name = ma.fields.Function(
-        lambda medicine: medicine.name_zh if negotiate_locale() == "zh" else medicine.name_en,
+        localized_name,
         metadata={"type": "string", "example": "布洛芬"},
     )
 
@@ -134,7 +133,7 @@ class PostItemSchema(ma.Schema):
     quantity = ma.fields.Integer()
     unit = ma.fields.String(metadata={"example": "tablet"})
     unit_label = ma.fields.Function(
-        lambda item: catalog_rules()["units"][item.unit][negotiate_locale()],
+        lambda item: catalog_label("units", item.unit),
         metadata={"type": "string", "example": "片"},
     )
     pack_expires_on = ma.fields.Date(allow_none=True)

@@ -16,8 +16,7 @@ from app.me.models import CONSENT_PURPOSES, Consent
 from app.posts.models import Post, PostItem
 from app.posts.service import lifetime
 from geo.cities import busiest_cities, cities
-from geo.mercator import ground_metres_between
-from geo.points import LonLat
+from geo.points import LonLat, great_circle_metres
 
 
 def test_every_city_gets_posts_and_the_busiest_cities_the_most():
@@ -54,7 +53,7 @@ def test_demo_posts_lie_around_a_city_seat_in_the_county_they_name(catalog):
     for post_id, area_code in catalog.execute(select(Post.id, Post.area_code)):
         # Six standard deviations: a Gaussian spot never lands further.
         assert any(
-            ground_metres_between(city.center, spots[post_id]) < 6000 * city.spread_km
+            great_circle_metres(city.center, spots[post_id]) < 6000 * city.spread_km
             for city in cities()
         )
         assert area_code == district_code_at(spots[post_id])
