@@ -1,6 +1,6 @@
 """Posts on the information square: "I need medicine" and "I have surplus medicine"."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
@@ -79,6 +79,11 @@ class Post(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     renewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def on_the_square(self) -> bool:
+        """Open and within its time: what the square shows (the sweep may not have run yet)."""
+        return self.status == "open" and self.expires_at > datetime.now(UTC)
 
     user: Mapped[User] = relationship()
     catalog_edition: Mapped[CatalogEdition] = relationship()

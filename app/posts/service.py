@@ -90,11 +90,7 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
     if item_errors or place_errors:
         # All at once: a poster who fixes one field should not meet the next on resubmitting.
         raise FieldsInvalid(errors={**item_errors, **place_errors})
-    # Lock the poster's row so two simultaneous creates cannot both squeeze under the limit.
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    limit = current_app.config["OPEN_POSTS_PER_USER"]
-    if open_post_count(user) >= limit:
-        raise TooManyOpenPosts(limit=limit)
+    _make_room_for_an_open_post(user)
 
     now = datetime.now(UTC)
     post = Post(
@@ -138,6 +134,19 @@ def public_position_of(location: LonLat) -> str:
     x += _jitter.uniform(-PUBLIC_JITTER_M, PUBLIC_JITTER_M)
     y += _jitter.uniform(-PUBLIC_JITTER_M, PUBLIC_JITTER_M)
     return f"SRID={PUBLIC_SRID};POINT({x!r} {y!r})"
+
+
+def _make_room_for_an_open_post(user: User) -> None:
+    """Check the open-post limit, holding the poster's row until commit so that two
+    simultaneous creates (or renewals) cannot both squeeze under it.
+
+    Raises:
+        TooManyOpenPosts: the user has OPEN_POSTS_PER_USER open posts already.
+    """
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    limit = current_app.config["OPEN_POSTS_PER_USER"]
+    if open_post_count(user) >= limit:
+        raise TooManyOpenPosts(limit=limit)
 
 
 def lifetime(kind: str) -> timedelta:
@@ -256,7 +265,7 @@ def post_to_contact(post_id: int, viewer: User) -> Post:
     post = post_for_reader(post_id, viewer)
     if is_owner(post, viewer):
         raise OwnPostContact
-    if post.status != "open" or post.expires_at <= datetime.now(UTC):
+    if not post.on_the_square:
         raise PostNotOpen
     return post
 
@@ -280,7 +289,7 @@ def post_to_match(post_id: int, user: User) -> Post:
         PostNotOpen: resolved, expired or taken down: nothing needs matching any more.
     """
     post = owned_post(post_id, user, lock=False)
-    if post.status != "open" or post.expires_at <= datetime.now(UTC):
+    if not post.on_the_square:
         raise PostNotOpen
     return post
 
@@ -327,10 +336,7 @@ def renew_post(post_id: int, user: User) -> Post:
     _require_may_post(user)
     now = datetime.now(UTC)
     if post.expires_at <= now:
-        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-        limit = current_app.config["OPEN_POSTS_PER_USER"]
-        if open_post_count(user) >= limit:
-            raise TooManyOpenPosts(limit=limit)
+        _make_room_for_an_open_post(user)
     post.status = "open"
     post.expires_at = now + lifetime(post.kind)
     post.renewed_at = now

@@ -1,7 +1,6 @@
 """A post as one reader sees it: the public parts for everyone, all of it for its owner."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from geoalchemy2 import WKTElement
 from geoalchemy2.shape import to_shape
@@ -68,7 +67,7 @@ class PostView:
     @property
     def status(self) -> str:
         # An open post past its time is expired, whether or not the sweep has marked it yet.
-        if self._post.status == "open" and self._post.expires_at <= datetime.now(UTC):
+        if self._post.status == "open" and not self._post.on_the_square:
             return "expired"
         return self._post.status
 
