@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.posts.contact import decrypt_phone
 from app.posts.models import Post, PostItem
 from app.posts.service import PUBLIC_JITTER_M
+from geo.coordinates import GCJ02, from_wgs84
 from geo.mercator import to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
@@ -153,3 +154,12 @@ def test_a_created_post_says_where_it_lives_and_chinese_is_sent_as_utf8(create, 
     assert response.headers["Location"] == f"{POSTS}/{response.json['id']}"
     assert "多买了一盒".encode() in response.data
     assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_a_post_is_filed_under_the_county_its_spot_lies_in(create, poster):
+    _, headers = poster()
+    # Chengdu's Wuhou district, given in GCJ-02 as the mini program sends it.
+    gcj = from_wgs84(LonLat(104.0432, 30.6420), GCJ02)
+    location = {"lat": gcj.lat, "lng": gcj.lon, "coordinate_system": "gcj02"}
+    response = create(headers, need_body(location=location))
+    assert (response.json["area_code"], response.json["area_name"]) == ("510107", "武侯区")
