@@ -7,8 +7,10 @@ from app.catalog.models import CatalogChange, CatalogEdition, Medicine
 from app.me.models import Consent, VerificationAttempt
 from app.posts.models import ContactReveal, IdempotencyKey, Post, PostItem
 from app.staff.models import StaffAccount
+from moderation.models import AuditEntry, ModerationCase, Report
 
 __all__ = [
+    "AuditEntry",
     "AuthSession",
     "CatalogChange",
     "CatalogEdition",
@@ -17,8 +19,10 @@ __all__ = [
     "District",
     "IdempotencyKey",
     "Medicine",
+    "ModerationCase",
     "Post",
     "PostItem",
+    "Report",
     "SmsChallenge",
     "StaffAccount",
     "User",

@@ -30,7 +30,18 @@ POST_KINDS = ("need", "offer")
 # open: on the square until expires_at. expired: its time ran out (a sweep marks it; the square
 # also checks expires_at, so a late sweep shows nothing stale). withdrawn: its author withdrew a
 # consent it relies on (location or contact) or deleted the account. deleted: by its owner.
-POST_STATUSES = ("open", "resolved", "expired", "removed", "withdrawn", "deleted")
+# held: off the square until a moderator decides (screening found trading words, or enough
+# people reported it). hidden and removed: a moderator's decision; the owner may appeal once.
+POST_STATUSES = (
+    "open",
+    "resolved",
+    "expired",
+    "held",
+    "hidden",
+    "removed",
+    "withdrawn",
+    "deleted",
+)
 # Statuses an owner can still renew from: the post is not finished, only out of time.
 RENEWABLE_STATUSES = ("open", "expired")
 URGENCY_TAGS = ("infant", "child", "elderly", "pregnant", "chronic_illness")
@@ -65,6 +76,9 @@ class Post(db.Model):
     # County-level GB/T 2260 code of the exact spot, for narrowing by area; None outside any.
     area_code: Mapped[str | None] = mapped_column(String(6))
     note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), default="", server_default="")
+    # The note as a moderator masked it by hand, shown to everyone but the owner instead of the
+    # automatic masking; None until a moderator edits the masking, and again after an owner's edit.
+    public_note: Mapped[str | None] = mapped_column(String(NOTE_MAX_LENGTH))
     # For people meeting up ("north gate of the compound"): shown with the contact, not publicly.
     address_hint: Mapped[str | None] = mapped_column(String(ADDRESS_HINT_MAX_LENGTH))
     # PostgreSQL's ARRAY, not the generic one: the square filters with its overlap (&&).
