@@ -89,6 +89,12 @@ class Config:
     SQUARE_DEFAULT_LIMIT = _env_int("SQUARE_DEFAULT_LIMIT", 20)
     SQUARE_MAX_DEPTH = _env_int("SQUARE_MAX_DEPTH", 500)
 
+    # Moderation. Reports from this many different people (about a problem, not "already
+    # resolved") take a post off the square until a moderator decides.
+    REPORTS_TO_HOLD = _env_int("REPORTS_TO_HOLD", 3)
+    # How long a claimed queue item stays its moderator's alone before it goes back to the queue.
+    MODERATION_LEASE_MINUTES = _env_int("MODERATION_LEASE_MINUTES", 10)
+
     # WeChat mini program sign-in (jscode2session, getuserphonenumber, stable_token).
     WECHAT_API_BASE_URL = os.environ.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")
     WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")

@@ -21,6 +21,9 @@ from app.openapi import ProblemApi
 from app.posts.routes import bp as posts_bp
 from app.settings_check import refuse_unsafe_settings
 from config import CONFIGS
+from moderation.api import staff_routes
+from moderation.api.routes import bp as reports_bp
+from moderation.api.staff_routes import bp as moderation_bp
 from moderation.review.routes import ERROR_TEMPLATE as REVIEW_ERROR_TEMPLATE
 from moderation.review.routes import bp as review_bp
 
@@ -57,6 +60,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     # flask-smorest keeps an app's spec on its Api object, so each app gets its own.
     api = ProblemApi(app)
     tokens.init_app(app, api)
+    staff_routes.init_app(app, api)
     request_guards.init_app(app)
     wechat.init_app(app)
     errors.init_app(app)
@@ -69,6 +73,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(me_bp, url_prefix="/api/v1/me")
     api.register_blueprint(posts_bp, url_prefix="/api/v1/posts")
     api.register_blueprint(areas_bp, url_prefix="/api/v1/districts")
+    api.register_blueprint(reports_bp, url_prefix="/api/v1/posts")
+    api.register_blueprint(moderation_bp, url_prefix="/api/v1/moderation")
     # The review page: plain Flask pages, outside the OpenAPI document; its errors are pages too.
     app.register_blueprint(review_bp)
     errors.render_as_pages(app, review_bp.url_prefix, REVIEW_ERROR_TEMPLATE)

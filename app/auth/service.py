@@ -131,24 +131,29 @@ def require_level(user: User, action: str) -> None:
 
 
 def ban_user(user: User, reason: str) -> None:
-    """Bar an account: every token it holds stops working on its next request, and its open
-    and expired posts are removed.
+    """Bar an account (see bar_user) and commit.
 
     Args:
         reason: why, for the audit log; it must not quote personal data.
     """
+    bar_user(user)
+    db.session.commit()
+    audit_log.info(
+        "user_banned",
+        extra={"fields": {"event": "user_banned", "user_id": user.id, "reason": reason}},
+    )
+
+
+def bar_user(user: User) -> None:
+    """Bar an account in the caller's transaction: every token it holds stops working on its
+    next request, and its posts that are, or could again be, on the square are removed."""
     user.status = "banned"
     end_all_sessions(user.id)
     # A banned poster's posts leave the square at once: nobody should be sent to call them.
     db.session.execute(
         update(Post)
-        .where(Post.user_id == user.id, Post.status.in_(("open", "expired")))
+        .where(Post.user_id == user.id, Post.status.in_(("open", "expired", "held", "hidden")))
         .values(status="removed")
-    )
-    db.session.commit()
-    audit_log.info(
-        "user_banned",
-        extra={"fields": {"event": "user_banned", "user_id": user.id, "reason": reason}},
     )
 
 

@@ -10,6 +10,7 @@ from app.posts.models import (
     URGENCY_TAGS,
 )
 from geo.coordinates import COORDINATE_SYSTEMS, WGS84
+from moderation.models import DECISIONS
 
 COORDINATE_SYSTEM_DOC = (
     "wgs84 (GPS, the default) or gcj02 (Tencent Maps, AMap, wx.getLocation({type: 'gcj02'}))"
@@ -186,6 +187,22 @@ class PublicPostSchema(ma.Schema):
 OWNER_ONLY = "Only in the owner's view. "
 
 
+class ModerationOutcomeSchema(ma.Schema):
+    """Moderation of the post as its owner sees it; reporters and moderators stay unnamed."""
+
+    under_review = ma.fields.Boolean(
+        metadata={"description": "In the moderators' queue now (a held post waits on this)"}
+    )
+    decision = ma.fields.String(
+        allow_none=True,
+        metadata={"enum": list(DECISIONS), "description": "The latest decision, if any"},
+    )
+    reason = ma.fields.String(allow_none=True, metadata={"description": "The moderator's reason"})
+    decided_at = ma.fields.DateTime(allow_none=True)
+    appealed = ma.fields.Boolean(metadata={"description": "A post may be appealed once"})
+    can_appeal = ma.fields.Boolean()
+
+
 class PostSchema(PublicPostSchema):
     """A post by its link: the public view, plus everything they gave for its owner."""
 
@@ -200,6 +217,9 @@ class PostSchema(PublicPostSchema):
     catalog_edition = ma.fields.String(metadata={"description": OWNER_ONLY})
     renewed_at = ma.fields.DateTime(allow_none=True, metadata={"description": OWNER_ONLY})
     updated_at = ma.fields.DateTime(metadata={"description": OWNER_ONLY})
+    moderation = ma.fields.Nested(
+        ModerationOutcomeSchema, metadata={"description": OWNER_ONLY + "Reviews and decisions"}
+    )
 
 
 class ContactSchema(ma.Schema):

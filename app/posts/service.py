@@ -22,6 +22,7 @@ from geo.coordinates import in_mainland_china, to_wgs84
 from geo.mercator import to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
+from moderation.cases import screen_post
 from moderation.masking import mask_personal_data
 
 # Half a metre, in Mercator metres: far below the cell and the 100 m steps distances are shown in.
@@ -29,6 +30,7 @@ PUBLIC_JITTER_M = 0.5
 _jitter = random.SystemRandom()
 # Statuses in which a post may be seen by people other than its owner, by its link.
 PUBLIC_STATUSES = ("open", "expired", "resolved")
+EDITABLE_STATUSES = (*RENEWABLE_STATUSES, "held")
 NOT_IN_CATALOG = "Not in the catalog of medicines that may be shared."
 LISTED_TWICE = "Listed twice in this post."
 PACK_EXPIRES_TOO_SOON = "The pack must stay usable for at least {days} more days."
@@ -111,6 +113,8 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
     )
     db.session.add(post)
     db.session.flush()
+    # Trading words hold the post for a moderator; the poster still gets it back, as "held".
+    screen_post(post)
     if idempotency_key is not None:
         idempotency.remember(user.id, idempotency_key, body_fingerprint, post.id)
     db.session.commit()
@@ -345,16 +349,21 @@ def renew_post(post_id: int, user: User) -> Post:
 
 
 def edit_note(post_id: int, user: User, note: str) -> Post:
-    """Change the note of the owner's post, open or out of time (to renew it after).
+    """Change the note of the owner's post: open, out of time (to renew it after), or held for
+    review (to take out what held it). The new note is screened like a new post's.
 
     Raises:
-        PostClosed: the post is resolved, removed, withdrawn or deleted.
+        PostClosed: the post is resolved, hidden, removed, withdrawn or deleted.
     """
     post = owned_post(post_id, user)
-    if post.status not in RENEWABLE_STATUSES:
+    if post.status not in EDITABLE_STATUSES:
         # Only a post that is, or may again be, on the square has a note worth changing.
         raise PostClosed
     post.note = note
+    # A moderator's masking was of the old words.
+    post.public_note = None
+    db.session.flush()
+    screen_post(post)
     db.session.commit()
     return post
 
@@ -377,7 +386,8 @@ def delete_post(post_id: int, user: User) -> None:
 def erase_personal_details(post: Post) -> None:
     """Forget what points at the poster: number, meeting hint, the spot (kept at its cell), and
     whatever personal data the note held (kept as everyone else saw it, masked)."""
-    post.note = mask_personal_data(post.note)
+    post.note = post.public_note or mask_personal_data(post.note)
+    post.public_note = None
     post.contact_phone_encrypted = None
     post.contact_phone_masked = None
     post.address_hint = None
@@ -399,5 +409,7 @@ def expire_posts() -> int:
 
 
 def _refuse_closed(post: Post) -> None:
-    if post.status in ("removed", "withdrawn", "deleted"):
+    # Held and hidden posts wait on, or were taken down by, a moderator: resolving one would
+    # show it by its link again.
+    if post.status in ("held", "hidden", "removed", "withdrawn", "deleted"):
         raise PostClosed

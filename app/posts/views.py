@@ -14,6 +14,7 @@ from geo.mercator import from_mercator
 from geo.points import LonLat, great_circle_metres
 from geo.privacy import PublicDistance, public_distance
 from moderation.masking import mask_personal_data
+from moderation.outcome import Outcome, outcome_of
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,11 @@ class Reader:
 
     point: LonLat | None = None
     coordinate_system: str = WGS84
+
+
+def public_note(post: Post) -> str:
+    """The note as everyone but its owner sees it: a moderator's masking, or the automatic one."""
+    return post.public_note if post.public_note is not None else mask_personal_data(post.note)
 
 
 def public_point(post: Post) -> LonLat:
@@ -39,7 +45,15 @@ def _shape(geometry):
 # What PostSchema shows the owner only; for anyone else these attributes do not exist, so
 # marshmallow leaves them out of the answer.
 OWNER_ONLY = frozenset(
-    {"location", "contact_phone", "address_hint", "catalog_edition", "renewed_at", "updated_at"}
+    {
+        "location",
+        "contact_phone",
+        "address_hint",
+        "catalog_edition",
+        "renewed_at",
+        "updated_at",
+        "moderation",
+    }
 )
 
 
@@ -73,7 +87,11 @@ class PostView:
 
     @property
     def note(self) -> str:
-        return self._post.note if self.is_own else mask_personal_data(self._post.note)
+        return self._post.note if self.is_own else public_note(self._post)
+
+    @property
+    def moderation(self) -> Outcome:
+        return self._owner_only(outcome_of(self._post))
 
     @property
     def catalog_edition(self) -> str:

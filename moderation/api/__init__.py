@@ -1,0 +1,1 @@
+"""The moderation JSON API: reports and appeals for users, the queue for moderators."""

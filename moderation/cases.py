@@ -1,0 +1,113 @@
+"""A post's case in the queue: opening or joining it, holding the post, and screening.
+
+A post has at most one open case; what arrives while it is open (another report, an edited note)
+joins it. Every change bumps the case's version, so a decision made without seeing it is stale.
+"""
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.posts.models import Post
+from moderation import audit
+from moderation.models import ModerationCase, Report
+from moderation.screening import load_rules, screen
+
+# The queue's order. A report from one more person counts most: several people saw a problem.
+# A rule's severity (1-3) counts next; an urgent need waits for a false positive least.
+REPORTER_WEIGHT = 10
+RESOLVED_REPORTER_WEIGHT = 2
+SEVERITY_WEIGHT = 5
+URGENT_NEED_WEIGHT = 3
+APPEAL_WEIGHT = 5
+# The fields of a post people write freely, each screened on its own so spans index it.
+SCREENED_FIELDS = ("note", "address_hint")
+
+
+def screen_post(post: Post) -> bool:
+    """Screen a new or edited post's free text for trading; hold it for a moderator on a hit.
+
+    The caller has flushed the post and commits.
+
+    Returns:
+        Whether the post is held (or stays held) for review.
+    """
+    rules = load_rules()
+    hits = [
+        {
+            "field": field,
+            "rule_id": hit.rule_id,
+            "kind": hit.kind,
+            "severity": hit.severity,
+            "start": hit.start,
+            "end": hit.end,
+        }
+        for field in SCREENED_FIELDS
+        for hit in screen(getattr(post, field) or "", rules)
+    ]
+    case = open_case_of(post.id)
+    if case is None and not hits:
+        return False
+    if case is None:
+        case = open_case(post, "screening")
+    case.rule_hits = hits
+    case.rules_version = str(rules.version)
+    changed(case, post)
+    if hits:
+        hold(post, case, "hold.screening")
+    return post.status == "held"
+
+
+def hold(post: Post, case: ModerationCase, action: str) -> None:
+    """Take an open post off the square until its case is decided."""
+    if post.status != "open":
+        return
+    post.status = "held"
+    audit.record(
+        action,
+        case_id=case.id,
+        post_id=post.id,
+        before={"post_status": "open"},
+        after={"post_status": "held"},
+    )
+
+
+def open_case_of(post_id: int) -> ModerationCase | None:
+    return db.session.scalar(
+        select(ModerationCase)
+        .where(ModerationCase.post_id == post_id, ModerationCase.state == "open")
+        .with_for_update()
+    )
+
+
+def priority_of(case: ModerationCase, post: Post) -> int:
+    """Where the case stands in the queue: reporters, then rule severity, then urgency."""
+    counts = dict(
+        db.session.execute(
+            select(Report.reason == "already_resolved", func.count(Report.reporter_id.distinct()))
+            .where(Report.case_id == case.id, Report.state == "open")
+            .group_by(Report.reason == "already_resolved")
+        ).all()
+    )
+    severity = max((hit["severity"] for hit in case.rule_hits), default=0)
+    urgent = post.kind == "need" and bool(post.urgency)
+    return (
+        REPORTER_WEIGHT * counts.get(False, 0)
+        + RESOLVED_REPORTER_WEIGHT * counts.get(True, 0)
+        + SEVERITY_WEIGHT * severity
+        + URGENT_NEED_WEIGHT * urgent
+        + APPEAL_WEIGHT * (case.kind == "appeal")
+    )
+
+
+def open_case(post: Post, kind: str, appeal_note: str | None = None) -> ModerationCase:
+    case = ModerationCase(post_id=post.id, kind=kind, appeal_note=appeal_note, version=0)
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+def changed(case: ModerationCase, post: Post) -> None:
+    """Something the moderator must see arrived: a decision made before it is stale."""
+    db.session.flush()
+    case.version += 1
+    case.priority = priority_of(case, post)

@@ -1,0 +1,201 @@
+"""A moderator's decision on a queue item: what it does to the post, its reports and its poster.
+
+Every decision needs a reason, the lease on the item and the version the moderator saw; it
+closes the item and is audited with the state before and after, all in one transaction.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.auth.service import bar_user
+from app.errors import DomainError, FieldsInvalid
+from app.extensions import db
+from app.posts.models import Post
+from app.staff.models import StaffAccount
+from moderation import audit
+from moderation.models import ModerationCase
+from moderation.queue import CaseClosed, holds_lease, locked_case
+
+# Characters a moderator may put over the note's own to hide them.
+MASK_CHARACTERS = frozenset("*＊")
+# Post statuses a decision can move a post out of; a post its owner deleted or withdrew stays so.
+MODERATED_STATUSES = ("open", "expired", "held", "hidden", "removed", "resolved")
+MASKING_MUST_ONLY_HIDE = (
+    "Must be the note with some characters replaced by *, and nothing else changed."
+)
+
+
+class LeaseRequired(DomainError):
+    """The moderator does not hold a running lease on the item: claim it first."""
+
+    code = "lease_required"
+
+
+class StaleVersion(DomainError):
+    """The item changed after the moderator loaded it."""
+
+    code = "stale_version"
+
+
+class DecisionNotApplicable(DomainError):
+    code = "decision_not_applicable"
+
+
+def decide(
+    case_id: int,
+    staff: StaffAccount,
+    decision: str,
+    reason: str,
+    version: int,
+    public_note: str | None = None,
+) -> ModerationCase:
+    """Decide an item and close it.
+
+    Args:
+        decision: one of moderation.models.DECISIONS.
+        reason: why; the poster sees it with the outcome, so it must not quote personal data.
+        version: the item's version when the moderator read it.
+        public_note: for edit_masking, the note with what to hide replaced by *.
+
+    Raises:
+        CaseNotFound, CaseClosed, LeaseRequired, StaleVersion, DecisionNotApplicable,
+        FieldsInvalid: public_note does not only hide characters of the note.
+    """
+    case = locked_case(case_id)
+    if case.state != "open":
+        raise CaseClosed
+    if not holds_lease(case, staff):
+        raise LeaseRequired
+    if case.version != version:
+        raise StaleVersion(current=case.version)
+    post = db.session.scalar(select(Post).where(Post.id == case.post_id).with_for_update())
+    poster = db.session.get(User, post.user_id)
+    before = _snapshot(case, post, poster)
+    EFFECTS[decision](case, post, poster, public_note)
+    now = datetime.now(UTC)
+    case.state = "closed"
+    case.decision = decision
+    case.decision_reason = reason
+    case.decided_by = staff.id
+    case.closed_at = now
+    case.claimed_by = None
+    case.lease_expires_at = None
+    case.version += 1
+    db.session.flush()
+    audit.record(
+        f"decide.{decision}",
+        staff=staff,
+        case_id=case.id,
+        post_id=post.id,
+        reason=reason,
+        before=before,
+        after=_snapshot(case, post, poster),
+    )
+    db.session.commit()
+    return case
+
+
+def _approve(case, post, _poster, _public_note) -> None:
+    _close_reports(case, "dismissed")
+    if case.kind == "appeal" and post.status == "resolved":
+        # The appeal says a moderator marked it resolved wrongly: it goes back up.
+        post.status = "open"
+        post.resolved_at = None
+    _set_status(post, "open")
+
+
+def _dismiss_reports(case, post, _poster, _public_note) -> None:
+    if not _open_reports(case):
+        raise DecisionNotApplicable
+    _close_reports(case, "dismissed")
+    _set_status(post, "open")
+
+
+def _hide(case, post, _poster, _public_note) -> None:
+    _close_reports(case, "upheld")
+    _set_status(post, "hidden")
+
+
+def _remove(case, post, _poster, _public_note) -> None:
+    _close_reports(case, "upheld")
+    _set_status(post, "removed")
+
+
+def _warn(case, post, poster, public_note) -> None:
+    # A warning is a hide that also counts against the poster in their history.
+    _hide(case, post, poster, public_note)
+
+
+def _mark_resolved(case, post, _poster, _public_note) -> None:
+    _close_reports(case, "upheld")
+    if post.status in MODERATED_STATUSES and post.status != "resolved":
+        post.status = "resolved"
+        post.resolved_at = datetime.now(UTC)
+
+
+def _edit_masking(case, post, _poster, public_note) -> None:
+    if public_note is None or not _only_hides(post.note, public_note):
+        raise FieldsInvalid(errors={"public_note": [MASKING_MUST_ONLY_HIDE]})
+    _close_reports(case, "upheld")
+    post.public_note = public_note
+    _set_status(post, "open")
+
+
+def _ban(case, post, poster, _public_note) -> None:
+    _close_reports(case, "upheld")
+    bar_user(poster)
+    db.session.refresh(post)
+
+
+EFFECTS: dict[str, Callable] = {
+    "approve": _approve,
+    "dismiss_reports": _dismiss_reports,
+    "hide": _hide,
+    "remove": _remove,
+    "warn": _warn,
+    "mark_resolved": _mark_resolved,
+    "edit_masking": _edit_masking,
+    "ban": _ban,
+}
+
+
+def _only_hides(note: str, public_note: str) -> bool:
+    return len(note) == len(public_note) and all(
+        shown == written or shown in MASK_CHARACTERS
+        for written, shown in zip(note, public_note, strict=True)
+    )
+
+
+def _set_status(post: Post, status: str) -> None:
+    if post.status not in MODERATED_STATUSES or post.status == status:
+        return
+    if status == "open" and post.status in ("resolved", "expired", "open"):
+        # Approving leaves a post its owner resolved, or whose time ran out, as it was.
+        return
+    post.status = status
+    if post.resolved_at is not None:
+        post.resolved_at = None
+
+
+def _open_reports(case: ModerationCase) -> list:
+    return [report for report in case.reports if report.state == "open"]
+
+
+def _close_reports(case: ModerationCase, state: str) -> None:
+    now = datetime.now(UTC)
+    for report in _open_reports(case):
+        report.state = state
+        report.closed_at = now
+
+
+def _snapshot(case: ModerationCase, post: Post, poster: User) -> dict:
+    return {
+        "case_state": case.state,
+        "post_status": post.status,
+        "public_note": post.public_note,
+        "poster_status": poster.status,
+        "reports": {str(report.id): report.state for report in case.reports},
+    }
