@@ -13,7 +13,7 @@ from app.auth.models import VERIFICATION_LEVELS, User, UserVerification
 from app.auth.tokens import end_all_sessions
 from app.errors import DomainError
 from app.extensions import db
-from app.posts.models import Post
+from app.posts.models import LIVE_STATUSES, Post
 
 audit_log = logging.getLogger("medshare.audit")
 # VERIFICATION_LEVELS runs from the lowest level to the highest.
@@ -152,7 +152,7 @@ def bar_user(user: User) -> None:
     # A banned poster's posts leave the square at once: nobody should be sent to call them.
     db.session.execute(
         update(Post)
-        .where(Post.user_id == user.id, Post.status.in_(("open", "expired", "held", "hidden")))
+        .where(Post.user_id == user.id, Post.status.in_(LIVE_STATUSES))
         .values(status="removed")
     )
 

@@ -26,7 +26,7 @@ from app.me.documents import DocumentRejected, check_document
 from app.me.models import Consent, VerificationAttempt
 from app.me.names import NAME_FIELD, NameRejected, mask_name, normalise_name
 from app.me.providers import Outcome, ProviderUnavailable, identity_provider
-from app.posts.models import RENEWABLE_STATUSES, Post
+from app.posts.models import LIVE_STATUSES, Post
 from geo.points import WGS84_SRID
 
 POLICIES_PATH = os.path.join(os.path.dirname(__file__), "data", "policies.yaml")
@@ -326,10 +326,11 @@ def _forget_identity(user: User) -> None:
 
 
 def _withdraw_live_posts(user: User) -> None:
-    # Expired posts too: a renewal would otherwise put them back, without a number or a spot.
+    # Expired, held and hidden posts too: a renewal or a moderator's approval would otherwise
+    # put them back, without a number or a spot.
     db.session.execute(
         update(Post)
-        .where(Post.user_id == user.id, Post.status.in_(RENEWABLE_STATUSES))
+        .where(Post.user_id == user.id, Post.status.in_(LIVE_STATUSES))
         .values(status="withdrawn")
     )
 

@@ -44,6 +44,9 @@ POST_STATUSES = (
 )
 # Statuses an owner can still renew from: the post is not finished, only out of time.
 RENEWABLE_STATUSES = ("open", "expired")
+# Statuses from which a post is, or could again be, on the square (by renewal or a moderator's
+# decision): what a ban, a withdrawn consent or a deleted account must take down for good.
+LIVE_STATUSES = (*RENEWABLE_STATUSES, "held", "hidden")
 URGENCY_TAGS = ("infant", "child", "elderly", "pregnant", "chronic_illness")
 NOTE_MAX_LENGTH = 500
 ADDRESS_HINT_MAX_LENGTH = 100

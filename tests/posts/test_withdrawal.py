@@ -14,14 +14,16 @@ from tests.posts.conftest import LONG_AGO, POSTS, past_its_time
 
 @pytest.fixture
 def posts_in_every_state(poster, db_session):
-    """A user's open, past-its-time, expired and resolved posts with hints, and someone else's
-    open one; returns (user, headers, {state: post}, other's post)."""
+    """A user's open, past-its-time, expired, resolved, held and hidden posts with hints, and
+    someone else's open one; returns (user, headers, {state: post}, other's post)."""
     user, headers = poster()
     posts = {
         "open": make_post(user),
         "past its time": past_its_time(user),
         "expired": make_post(user, status="expired", created_at=LONG_AGO),
         "resolved": make_post(user, status="resolved"),
+        "held": make_post(user, status="held"),
+        "hidden": make_post(user, status="hidden"),
     }
     for post in posts.values():
         post.address_hint = "东门"
@@ -54,6 +56,9 @@ def assert_off_the_square(db_session, posts):
         "past its time": "withdrawn",
         "expired": "withdrawn",
         "resolved": "resolved",
+        # A moderator's approval would otherwise put these back on the square.
+        "held": "withdrawn",
+        "hidden": "withdrawn",
     }
 
 
@@ -123,6 +128,8 @@ def assert_live_posts_became(status, db_session, posts, others):
         "past its time": status,
         "expired": status,
         "resolved": "resolved",
+        "held": status,
+        "hidden": status,
     }
     assert db_session.get(Post, others.id).status == "open"
 
