@@ -79,8 +79,11 @@ class CaseSchema(ma.Schema):
     state = ma.fields.String(metadata={"enum": list(CASE_STATES)})
     priority = ma.fields.Integer()
     version = ma.fields.Integer()
-    claimed_by = ma.fields.String(
-        attribute="claimer.username", allow_none=True, metadata={"description": "Username"}
+    # A Method, not attribute="claimer.username": that leaves the key out, not null, when unclaimed.
+    claimed_by = ma.fields.Method(
+        "_claimed_by",
+        allow_none=True,
+        metadata={"type": "string", "nullable": True, "description": "Username"},
     )
     lease_expires_at = ma.fields.DateTime(allow_none=True)
     opened_at = ma.fields.DateTime()
@@ -89,6 +92,9 @@ class CaseSchema(ma.Schema):
     decision_reason = ma.fields.String(allow_none=True)
     rule_hits = ma.fields.List(ma.fields.Nested(RuleHitSchema))
     report_count = ma.fields.Method("_report_count", metadata={"type": "integer"})
+
+    def _claimed_by(self, case) -> str | None:
+        return case.claimer.username if case.claimer is not None else None
 
     def _report_count(self, case) -> int:
         return len(case.reports)

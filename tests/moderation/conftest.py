@@ -4,6 +4,7 @@ import pytest
 
 from app.staff import service
 from tests.conftest import FreshGlobalsClient
+from tests.moderation.items import held, report, reported  # noqa: F401
 from tests.posts.conftest import create, need_body, offer_body, poster  # noqa: F401
 from tests.staff.conftest import PASSWORD, sign_in
 
