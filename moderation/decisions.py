@@ -98,9 +98,9 @@ def decide(
     return case
 
 
-def _approve(case, post, _poster, _public_note) -> None:
+def _approve(case, post, poster, _public_note) -> None:
     _close_reports(case, "dismissed")
-    if case.kind == "appeal" and post.status == "resolved":
+    if case.kind == "appeal" and post.status == "resolved" and poster.status == "active":
         # The appeal says a moderator marked it resolved wrongly: it goes back up.
         post.status = "open"
         post.resolved_at = None
@@ -174,6 +174,9 @@ def _set_status(post: Post, status: str) -> None:
         return
     if status == "open" and post.status in ("resolved", "expired", "open"):
         # Approving leaves a post its owner resolved, or whose time ran out, as it was.
+        return
+    if status == "open" and post.user.status != "active":
+        # A ban removed the poster's posts; deciding one of their other items must not undo it.
         return
     post.status = status
     if post.resolved_at is not None:

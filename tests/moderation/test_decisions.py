@@ -10,7 +10,7 @@ from app.posts.models import Post
 from moderation.models import Report
 from moderation.outcome import outcome_of
 from tests.moderation.conftest import offer_body
-from tests.moderation.items import CLEAN_NOTE, POSTS, audit_entries, case_of
+from tests.moderation.items import CLEAN_NOTE, POSTS, SALE_NOTE, audit_entries, case_of
 
 REASON = "核实后处理"
 # CLEAN_NOTE with its last two characters hidden by a moderator.
@@ -176,3 +176,38 @@ def test_ban_bars_the_account_stops_its_tokens_and_removes_its_posts(
     assert (entry.staff.username, entry.reason) == ("mod.zhao", REASON)
     assert entry.before["poster_status"] == "active" and entry.before["post_status"] == "held"
     assert entry.after["poster_status"] == "banned" and entry.after["post_status"] == "removed"
+
+
+@pytest.mark.parametrize("decision", ["approve", "edit_masking"])
+def test_no_later_decision_puts_a_banned_posters_post_back_on_the_square(
+    client, create, moderator, held_by_reports, decision
+):
+    _post, headers, case_id = held_by_reports
+    screened = create(headers, offer_body(note=SALE_NOTE)).get_json()
+    assert screened["status"] == "held"
+    decide(moderator, case_id, "ban")
+    other_case = case_of(screened["id"])
+    assert other_case.state == "open" and other_case.post.status == "removed"
+
+    more = {"public_note": "*" * len(SALE_NOTE)} if decision == "edit_masking" else {}
+    decided = moderator.claim_and_decide(other_case.id, decision, **more)
+    assert decided.status_code == 200, decided.get_json()
+    assert db.session.get(Post, screened["id"]).status == "removed"
+    assert client.get(f"{POSTS}/{screened['id']}").status_code == 404
+
+
+def test_approving_an_appeal_of_a_banned_poster_leaves_their_resolved_post_down(
+    client, create, report, moderator, held_by_reports
+):
+    _post, headers, case_id = held_by_reports
+    resolved = create(headers, offer_body(note=CLEAN_NOTE)).get_json()
+    assert report(resolved["id"], "already_resolved").status_code == 201
+    decide(moderator, case_of(resolved["id"]).id, "mark_resolved")
+    appealed = client.post(
+        f"{POSTS}/{resolved['id']}/appeal", json={"note": "还没送出去"}, headers=headers
+    )
+    assert appealed.status_code == 201, appealed.get_json()
+    decide(moderator, case_id, "ban")
+
+    decide(moderator, case_of(resolved["id"]).id, "approve")
+    assert db.session.get(Post, resolved["id"]).status == "resolved"
