@@ -16,6 +16,7 @@ from app.extensions import db
 from app.posts.models import Post
 from app.staff.models import StaffAccount
 from moderation import audit
+from moderation.masking import find_personal_data
 from moderation.models import ModerationCase
 from moderation.queue import CaseClosed, holds_lease, locked_case
 
@@ -25,6 +26,9 @@ MASK_CHARACTERS = frozenset("*＊")
 MODERATED_STATUSES = ("open", "expired", "held", "hidden", "removed", "resolved")
 MASKING_MUST_ONLY_HIDE = (
     "Must be the note with some characters replaced by *, and nothing else changed."
+)
+MASKING_MUST_HIDE_PERSONAL_DATA = (
+    "Still shows personal data (a number, handle or address): hide it with * as well."
 )
 
 
@@ -139,6 +143,9 @@ def _mark_resolved(case, post, _poster, _public_note) -> None:
 def _edit_masking(case, post, _poster, public_note) -> None:
     if public_note is None or not _only_hides(post.note, public_note):
         raise FieldsInvalid(errors={"public_note": [MASKING_MUST_ONLY_HIDE]})
+    if find_personal_data(public_note):
+        # It replaces the automatic masking everyone else sees, so it must hide at least as much.
+        raise FieldsInvalid(errors={"public_note": [MASKING_MUST_HIDE_PERSONAL_DATA]})
     _close_reports(case, "upheld")
     post.public_note = public_note
     _set_status(post, "open")

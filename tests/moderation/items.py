@@ -90,3 +90,10 @@ def audit_entries(case_id: int, action: str | None = None) -> list[AuditEntry]:
     if action is not None:
         query = query.where(AuditEntry.action == action)
     return list(db.session.scalars(query))
+
+
+def square_notes(client) -> dict[int, str]:
+    """The notes of the posts on the square near People's Square, by post id, as anyone sees it."""
+    page = client.get(POSTS, query_string={"lat": 31.2304, "lng": 121.4737})
+    assert page.status_code == 200, page.get_json()
+    return {post["id"]: post["note"] for post in page.get_json()["posts"]}

@@ -10,7 +10,14 @@ from app.posts.models import Post
 from moderation.models import Report
 from moderation.outcome import outcome_of
 from tests.moderation.conftest import offer_body
-from tests.moderation.items import CLEAN_NOTE, POSTS, SALE_NOTE, audit_entries, case_of
+from tests.moderation.items import (
+    CLEAN_NOTE,
+    POSTS,
+    SALE_NOTE,
+    audit_entries,
+    case_of,
+    square_notes,
+)
 
 REASON = "核实后处理"
 # CLEAN_NOTE with its last two characters hidden by a moderator.
@@ -78,6 +85,7 @@ def test_a_decision_changes_post_and_reports_and_tells_the_owner(
 
     public = client.get(f"{POSTS}/{post['id']}")
     assert public.status_code == effect.public_status
+    assert (post["id"] in square_notes(client)) == (effect.post_status == "open")
     if public.status_code == 200:
         assert public.get_json()["status"] == effect.post_status
         assert "moderation" not in public.get_json()
@@ -122,6 +130,7 @@ def test_edit_masking_shows_everyone_but_the_owner_the_moderators_masking(
     post, headers, case_id = held_by_reports
     decide(moderator, case_id, "edit_masking")
     assert client.get(f"{POSTS}/{post['id']}").get_json()["note"] == HAND_MASKED
+    assert square_notes(client)[post["id"]] == HAND_MASKED
     assert client.get(f"{POSTS}/{post['id']}", headers=headers).get_json()["note"] == CLEAN_NOTE
 
 

@@ -129,3 +129,32 @@ def test_dismissing_reports_on_an_item_without_reports_is_refused(moderator, hel
 def test_a_decision_on_an_unknown_item_is_not_found(moderator):
     answer = moderator.decide(987654321, "approve", 1)
     assert answer.status_code == 404 and answer.get_json()["code"] == "case_not_found"
+
+
+PHONE_NOTE = "出售布洛芬，电话 13812345678"
+
+
+@pytest.mark.parametrize(
+    "public_note",
+    [PHONE_NOTE, PHONE_NOTE.replace("出售", "**")],
+)
+def test_edit_masking_that_leaves_personal_data_showing_is_refused(
+    client, moderator, held, public_note
+):
+    post, _ = held(PHONE_NOTE)
+    refused = moderator.claim_and_decide(
+        case_of(post["id"]).id, "edit_masking", public_note=public_note
+    )
+    assert refused.status_code == 422, refused.get_json()
+    assert list(refused.get_json()["errors"]) == ["public_note"]
+    assert_undecided(post["id"], "held", report_state=None)
+
+
+def test_edit_masking_that_hides_the_personal_data_too_is_shown_to_everyone(
+    client, moderator, held
+):
+    post, _ = held(PHONE_NOTE)
+    masked = PHONE_NOTE.replace("出售", "**").replace("13812345678", "138****5678")
+    decided = moderator.claim_and_decide(case_of(post["id"]).id, "edit_masking", public_note=masked)
+    assert decided.status_code == 200, decided.get_json()
+    assert client.get(f"{POSTS}/{post['id']}").get_json()["note"] == masked
