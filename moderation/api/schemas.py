@@ -14,6 +14,9 @@ from moderation.models import (
     REPORT_STATES,
 )
 
+# The poster is shown the reason: spaces alone explain nothing.
+NOT_BLANK = ma.validate.Regexp(r"\s*\S", error="Must not be blank.")
+
 
 class ReportCreateSchema(ma.Schema):
     reason = ma.fields.String(required=True, validate=ma.validate.OneOf(REPORT_REASONS))
@@ -178,7 +181,7 @@ class DecisionSchema(ma.Schema):
     decision = ma.fields.String(required=True, validate=ma.validate.OneOf(DECISIONS))
     reason = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(min=1, max=REASON_MAX_LENGTH),
+        validate=[ma.validate.Length(min=1, max=REASON_MAX_LENGTH), NOT_BLANK],
         metadata={"description": "Shown to the poster with the outcome: no personal data"},
     )
     version = ma.fields.Integer(required=True, metadata={"description": "The item's version"})

@@ -68,6 +68,7 @@ def test_a_decision_on_a_decided_item_is_refused_as_closed(moderator, held):
     [
         ({"decision": "hide", "version": 1}, "reason"),
         ({"decision": "hide", "version": 1, "reason": ""}, "reason"),
+        ({"decision": "hide", "version": 1, "reason": " \n\u3000"}, "reason"),
         ({"decision": "hide", "version": 1, "reason": "x" * 501}, "reason"),
         ({"decision": "delete_everything", "version": 1, "reason": "理由"}, "decision"),
         ({"version": 1, "reason": "理由"}, "decision"),
