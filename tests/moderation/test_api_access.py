@@ -12,7 +12,7 @@ from moderation.models import ModerationCase
 from tests.conftest import bearer
 from tests.moderation.conftest import MODERATION
 from tests.moderation.items import case_of
-from tests.staff.conftest import sign_out
+from tests.staff.conftest import PASSWORD, enter_password, sign_out
 
 # Flask answers OPTIONS itself (the Allow header) without calling the view.
 AUTOMATIC_METHODS = frozenset({"OPTIONS"})
@@ -100,6 +100,14 @@ def test_a_signed_out_staff_session_cookie_gets_401_on_every_moderation_endpoint
     assert sign_out(moderator.client).status_code == 302
     moderator.client.set_cookie("session", copy)
     assert_every_endpoint_refuses(app, moderator.client, an_item)
+
+
+def test_a_session_past_the_password_but_not_the_code_gets_401_on_every_moderation_endpoint(
+    app, client, an_item
+):
+    service.create_staff("mod.half", "moderator", PASSWORD)
+    assert enter_password(client, "mod.half").status_code == 302
+    assert_every_endpoint_refuses(app, client, an_item)
 
 
 @pytest.mark.parametrize("role", ["moderator", "admin"])
