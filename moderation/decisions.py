@@ -68,6 +68,14 @@ def decide(
         CaseNotFound, CaseClosed, LeaseRequired, StaleVersion, DecisionNotApplicable,
         FieldsInvalid: public_note does not only hide characters of the note.
     """
+    # The post before its case, the order a report or a note edit locks them in: the other
+    # order deadlocks against a report on the same post arriving at the same moment.
+    post = db.session.scalar(
+        select(Post)
+        .join(ModerationCase, ModerationCase.post_id == Post.id)
+        .where(ModerationCase.id == case_id)
+        .with_for_update(of=Post)
+    )
     case = locked_case(case_id)
     if case.state != "open":
         raise CaseClosed
@@ -75,7 +83,6 @@ def decide(
         raise LeaseRequired
     if case.version != version:
         raise StaleVersion(current=case.version)
-    post = db.session.scalar(select(Post).where(Post.id == case.post_id).with_for_update())
     poster = db.session.get(User, post.user_id)
     before = _snapshot(case, post, poster)
     EFFECTS[decision](case, post, poster, public_note)
