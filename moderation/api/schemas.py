@@ -13,6 +13,7 @@ from moderation.models import (
     REPORT_REASONS,
     REPORT_STATES,
 )
+from moderation.queue import holds_lease
 
 # The poster is shown the reason: spaces alone explain nothing.
 NOT_BLANK = ma.validate.Regexp(r"\s*\S", error="Must not be blank.")
@@ -82,7 +83,7 @@ class CaseSchema(ma.Schema):
     state = ma.fields.String(metadata={"enum": list(CASE_STATES)})
     priority = ma.fields.Integer()
     version = ma.fields.Integer()
-    # A Method, not attribute="claimer.username": that leaves the key out, not null, when unclaimed.
+    # A Method, not attribute="claimer.username", which leaves the key out instead of null.
     claimed_by = ma.fields.Method(
         "_claimed_by",
         allow_none=True,
@@ -97,7 +98,8 @@ class CaseSchema(ma.Schema):
     report_count = ma.fields.Method("_report_count", metadata={"type": "integer"})
 
     def _claimed_by(self, case) -> str | None:
-        return case.claimer.username if case.claimer is not None else None
+        # A lapsed lease holds nothing: the queue counts and claim_next treat the item as free.
+        return case.claimer.username if holds_lease(case, None) else None
 
     def _report_count(self, case) -> int:
         return len(case.reports)

@@ -119,6 +119,8 @@ def test_claim_next_takes_an_item_whose_lease_lapsed(staff_api, held):
     _post, _ = held()
     case_id = first_moderator.post("/queue/claim").get_json()["id"]
     lapse_lease(case_id)
+    listed = first_moderator.get("/queue").get_json()
+    assert listed["items"][0]["claimed_by"] is None and listed["counts"]["claimed"] == 0
     retaken = staff_api("mod.qian").post("/queue/claim")
     assert retaken.status_code == 200, retaken.get_json()
     assert retaken.get_json()["id"] == case_id
