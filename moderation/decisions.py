@@ -16,6 +16,7 @@ from app.extensions import db
 from app.posts.models import Post
 from app.staff.models import StaffAccount
 from moderation import audit
+from moderation.intake import last_decision
 from moderation.masking import find_personal_data
 from moderation.models import ModerationCase
 from moderation.queue import CaseClosed, holds_lease, locked_case
@@ -111,11 +112,19 @@ def decide(
 
 def _approve(case, post, poster, _public_note) -> None:
     _close_reports(case, "dismissed")
-    if case.kind == "appeal" and post.status == "resolved" and poster.status == "active":
-        # The appeal says a moderator marked it resolved wrongly: it goes back up.
+    if case.kind == "appeal" and poster.status == "active":
+        _undo(last_decision(post.id).decision, post)
+    _set_status(post, "open")
+
+
+def _undo(appealed: str, post: Post) -> None:
+    # The appeal says the moderator was wrong: what their decision did to the post goes, and
+    # only that (a post its owner resolved after a masking stays resolved).
+    if appealed == "mark_resolved" and post.status == "resolved":
         post.status = "open"
         post.resolved_at = None
-    _set_status(post, "open")
+    elif appealed == "edit_masking":
+        post.public_note = None
 
 
 def _dismiss_reports(case, post, _poster, _public_note) -> None:

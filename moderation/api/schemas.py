@@ -173,6 +173,11 @@ class CaseReviewSchema(ma.Schema):
     case = ma.fields.Nested(CaseSchema)
     post = ma.fields.Nested(ReviewedPostSchema)
     original_note = ma.fields.String(metadata={"description": "As written: moderators only"})
+    appeal_note = ma.fields.String(
+        attribute="case.appeal_note",
+        allow_none=True,
+        metadata={"description": "An appeal's: the poster's words, as written"},
+    )
     note_findings = ma.fields.List(ma.fields.Nested(FindingSchema))
     masked_note = ma.fields.String(metadata={"description": "What everyone else sees"})
     reports = ma.fields.List(ma.fields.Nested(StaffReportSchema))
