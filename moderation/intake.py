@@ -11,11 +11,14 @@ from app.auth.models import User
 from app.errors import DomainError
 from app.extensions import db
 from app.posts.models import Post
-from app.posts.service import PostNotOpen, is_owner, owned_post, post_for_reader
+from app.posts.service import PostClosed, PostNotOpen, is_owner, owned_post, post_for_reader
 from moderation import audit
 from moderation.cases import changed, hold, open_case, open_case_of
 from moderation.models import ModerationCase, Report
 from moderation.outcome import APPEALABLE_DECISIONS
+
+# Statuses an owner put their post in, which no moderator's decision can bring back from.
+WITHDRAWN_BY_OWNER = ("deleted", "withdrawn")
 
 
 class OwnPostReport(DomainError):
@@ -82,11 +85,14 @@ def appeal(post_id: int, user: User, note: str) -> ModerationCase:
 
     Raises:
         PostNotFound, NotPostOwner: as for owned_post.
+        PostClosed: the owner deleted the post, or withdrew it: nothing is left to restore.
         UnderReview: the post is in the queue already.
         NothingToAppeal: no decision against the post.
         AppealUsed: the post was appealed before.
     """
     post = owned_post(post_id, user)
+    if post.status in WITHDRAWN_BY_OWNER:
+        raise PostClosed
     if open_case_of(post.id) is not None:
         raise UnderReview
     last = last_decision(post.id)

@@ -3,6 +3,8 @@ and what the poster, and only the poster, sees of moderation on their post."""
 
 import pytest
 
+from app.extensions import db
+from app.posts.models import Post
 from moderation.cases import APPEAL_WEIGHT
 from moderation.outcome import APPEALABLE_DECISIONS
 from tests.moderation.conftest import offer_body
@@ -257,3 +259,23 @@ def test_approving_an_appeal_undoes_the_masking_but_not_the_owners_own_resolving
 
     public = read(client, post_id).json
     assert (public["status"], public["note"]) == ("resolved", SALE)
+
+
+@pytest.mark.parametrize("status", ("deleted", "withdrawn"))
+def test_a_post_its_owner_took_down_cannot_be_appealed(client, held, moderator, status):
+    post_id, owner = held
+    decide(moderator, post_id, "hide")
+    if status == "deleted":
+        assert client.delete(f"{POSTS}/{post_id}", headers=owner).status_code == 204
+    else:
+        withdraw(post_id)
+
+    problem(appeal(client, owner, post_id), 409, "post_closed")
+    assert open_case(post_id) is None
+
+
+def withdraw(post_id: int) -> None:
+    """As withdrawing the contact consent does to the post."""
+    post = db.session.get(Post, post_id)
+    post.status = "withdrawn"
+    db.session.commit()
