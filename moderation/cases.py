@@ -7,7 +7,7 @@ joins it. Every change bumps the case's version, so a decision made without seei
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.posts.models import Post
+from app.posts.models import RENEWABLE_STATUSES, Post
 from moderation import audit
 from moderation.models import ModerationCase, Report
 from moderation.screening import load_rules, screen
@@ -58,15 +58,19 @@ def screen_post(post: Post) -> bool:
 
 
 def hold(post: Post, case: ModerationCase, action: str) -> None:
-    """Take an open post off the square until its case is decided."""
-    if post.status != "open":
+    """Take a post off the square until its case is decided.
+
+    An expired post is held too: its owner could otherwise renew it straight back on.
+    """
+    if post.status not in RENEWABLE_STATUSES:
         return
+    before = post.status
     post.status = "held"
     audit.record(
         action,
         case_id=case.id,
         post_id=post.id,
-        before={"post_status": "open"},
+        before={"post_status": before},
         after={"post_status": "held"},
     )
 

@@ -1,8 +1,12 @@
 """Screening of a post's free text when it is made or its note is edited, over the API: a hit
 holds the post off the square, and its case records which rule matched where."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import func, update
+
+from app.posts.models import Post
 from tests.moderation.conftest import need_body, offer_body
 from tests.moderation.intake_helpers import (
     POSTS,
@@ -192,3 +196,32 @@ def test_a_hidden_posts_note_cannot_be_edited_back_onto_the_square(
     problem(edit(client, headers, post["id"], "免费送，不要钱"), 409, "post_closed")
     own = read(client, post["id"], headers).json
     assert (own["status"], own["note"]) == ("hidden", rule_case("price_amount"))
+
+
+def test_a_sale_written_into_an_expired_post_stays_off_the_square_when_renewed(
+    client, poster, create, db_session, moderator
+):
+    _, headers = poster()
+    post_id = create(headers, offer_body()).json["id"]
+    db_session.execute(
+        update(Post)
+        .where(Post.id == post_id)
+        .values(status="expired", expires_at=func.now() - timedelta(hours=1))
+    )
+    db_session.commit()
+
+    edited = edit(client, headers, post_id, rule_case("sale_words"))
+    renewed = client.post(f"{POSTS}/{post_id}/renew", headers=headers)
+
+    assert edited.json["moderation"]["under_review"] is True
+    problem(renewed, 409, "post_closed")
+    problem(read(client, post_id), 404, "post_not_found")
+    assert post_id not in {post["id"] for post in client.get(POSTS).json["posts"]}
+    assert read(client, post_id, headers).json["status"] == "held"
+
+    decided = moderator.claim_and_decide(open_case(post_id).id, "approve", reason="赠送")
+
+    # Approved, it is back where it was, out of time, for its owner to renew.
+    assert decided.status_code == 200, decided.get_json()
+    assert read(client, post_id, headers).json["status"] == "expired"
+    assert client.post(f"{POSTS}/{post_id}/renew", headers=headers).json["status"] == "open"
