@@ -258,3 +258,26 @@ def test_each_report_bumps_the_version_of_the_case_it_joins(client, sign_in, off
     case = open_case(post_id)
     assert case.id == case_id
     assert case.version > version
+
+
+def test_each_report_and_the_hold_they_caused_are_in_the_items_audit_trail(
+    app, client, sign_in, offer, moderator, monkeypatch
+):
+    monkeypatch.setitem(app.config, "REPORTS_TO_HOLD", 2)
+    post_id, _ = offer
+    for reporter in users(sign_in, 2):
+        report(client, reporter, post_id, "fake", "假的")
+
+    trail = moderator.get(f"/cases/{open_case(post_id).id}/audit").json
+
+    assert [(entry["action"], entry["actor_kind"]) for entry in trail] == [
+        ("report", "user"),
+        ("report", "user"),
+        ("hold.reports", "system"),
+    ]
+    assert trail[0]["after"] == {"reason": "fake"}
+    assert (trail[2]["before"], trail[2]["after"]) == (
+        {"post_status": "open"},
+        {"post_status": "held"},
+    )
+    assert all(entry["post_id"] == post_id for entry in trail)
