@@ -104,7 +104,12 @@ def test_a_second_open_report_by_the_same_user_is_refused(client, sign_in, offer
     assert report(client, reporter, post_id, "trading").status_code == 201
 
     for reason in ("trading", "fake", "already_resolved"):
-        problem(report(client, reporter, post_id, reason), 409, "report_exists")
+        refused = problem(report(client, reporter, post_id, reason), 409, "report_exists")
+        assert refused["title"] == "已经举报过"
+    english = {**reporter, "Accept-Language": "en"}
+    assert problem(report(client, english, post_id), 409, "report_exists")["title"] == (
+        "Already reported"
+    )
     assert [row.reason for row in reports_on(post_id)] == ["trading"]
 
 

@@ -51,7 +51,8 @@ def test_a_note_hitting_a_rule_is_held_with_the_rule_recorded_on_its_case(
     assert rule_id in rule_ids(case)
     assert case.rules_version == str(RULES.version)
     note = made.json["note"]
-    assert all(note[hit["start"] : hit["end"]] for hit in case.rule_hits)
+    assert note == rule_case(rule_id)
+    assert all(0 <= hit["start"] < hit["end"] <= len(note) for hit in case.rule_hits)
 
 
 @pytest.mark.parametrize("rule_id", ("sale_words", "price_amount", "off_whitelist_antibiotic"))
