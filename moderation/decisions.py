@@ -128,7 +128,8 @@ def _undo(appealed: str, post: Post) -> None:
 
 
 def _dismiss_reports(case, post, _poster, _public_note) -> None:
-    if not _open_reports(case):
+    if not _open_reports(case) or case.rule_hits:
+        # With rule hits, the reports are not all that holds the post: approve judges both.
         raise DecisionNotApplicable
     _close_reports(case, "dismissed")
     _set_status(post, "open")

@@ -55,8 +55,9 @@ class ModerationCase(db.Model):
     state: Mapped[str] = mapped_column(String(8), default="open", server_default="open")
     # Higher first; see moderation.queue.priority_of. Stored, so the queue's order is an index.
     priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # Bumped by every change (a claim, a report, a new screening, a decision): a decision made
-    # on an older version was made without seeing something, and is refused.
+    # Bumped by every change to what the moderator reads (a report, a new screening, an appeal,
+    # a decision), not by claims: a decision made on an older version was made without seeing
+    # something, and is refused.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Screening's hits on the note: [{rule_id, kind, severity, start, end}], and the rules' version.
     rule_hits: Mapped[list] = mapped_column(JSONB, default=list, server_default="[]")

@@ -32,7 +32,10 @@ def outcome_of(post: Post) -> Outcome:
             .order_by(ModerationCase.opened_at, ModerationCase.id)
         )
     )
-    under_review = any(case.state == "open" for case in cases)
+    open_case = next((case for case in cases if case.state == "open"), None)
+    # Reports alone do not tell the owner anything until they hold the post: the owner learns
+    # that a moderator is looking, never that someone reported them.
+    under_review = open_case is not None and (post.status == "held" or open_case.kind == "appeal")
     decided = [case for case in cases if case.state == "closed"]
     last = max(decided, key=lambda case: case.closed_at, default=None)
     appealed = any(case.kind == "appeal" for case in cases)
@@ -43,7 +46,7 @@ def outcome_of(post: Post) -> Outcome:
         decided_at=last.closed_at if last else None,
         appealed=appealed,
         can_appeal=(
-            not under_review
+            open_case is None
             and not appealed
             and last is not None
             and last.decision in APPEALABLE_DECISIONS

@@ -91,7 +91,7 @@ class PostView:
 
     @property
     def moderation(self) -> Outcome:
-        return self._owner_only(outcome_of(self._post))
+        return outcome_of(self._owner_only(self._post))
 
     @property
     def catalog_edition(self) -> str:

@@ -4,7 +4,7 @@ a masking that rewrites the note."""
 import pytest
 
 from app.extensions import db
-from tests.moderation.items import CLEAN_NOTE, POSTS, audit_entries, case_of
+from tests.moderation.items import CLEAN_NOTE, POSTS, SALE_NOTE, audit_entries, case_of
 
 
 def assert_undecided(post_id: int, post_status: str, report_state: str | None = "open") -> None:
@@ -125,6 +125,18 @@ def test_dismissing_reports_on_an_item_without_reports_is_refused(moderator, hel
     assert refused.status_code == 409
     assert refused.get_json()["code"] == "decision_not_applicable"
     assert_undecided(post["id"], "held", report_state=None)
+
+
+def test_dismissing_reports_cannot_release_a_post_that_trading_rules_hold(
+    client, moderator, reported
+):
+    post, owner = reported()
+    edited = client.patch(f"{POSTS}/{post['id']}", json={"note": SALE_NOTE}, headers=owner)
+    assert edited.get_json()["status"] == "held"
+    refused = moderator.claim_and_decide(case_of(post["id"]).id, "dismiss_reports")
+    assert refused.status_code == 409
+    assert refused.get_json()["code"] == "decision_not_applicable"
+    assert_undecided(post["id"], "held")
 
 
 def test_a_decision_on_an_unknown_item_is_not_found(moderator):
