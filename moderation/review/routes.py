@@ -11,6 +11,7 @@ from app.i18n import content_language, negotiate_locale, page_text, problem_text
 from app.staff import service, sessions
 from app.staff.service import StaffLockedOut, StaffSignInFailed, StaffSignInRequired
 from app.staff.sessions import current_staff, staff_required
+from moderation import queue
 from moderation.review.forms import CodeForm, SignInForm, SignOutForm
 
 bp = Blueprint(
@@ -31,10 +32,12 @@ bp.add_app_template_global(page_text, "t")
 bp.add_app_template_global(page_language)
 
 ERROR_TEMPLATE = "moderation/error.html"
-# No scripts at all, styles only from here, never framed, never leaking the URL elsewhere.
+# Scripts and styles only from files served here (never inline), never framed, never leaking
+# the URL elsewhere. The one script is the queue's keyboard shortcuts.
 PAGE_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
@@ -108,6 +111,7 @@ def home():
         "moderation/home.html",
         staff=staff,
         manages_catalog=service.has_role(staff, "admin"),
+        counts=queue.queue_counts(),
         sign_out_form=SignOutForm(),
     )
 
@@ -130,4 +134,4 @@ def _form_page(template: str, form, failure: StaffSignInFailed | None = None):
 
 
 # Pages of their own module that hang on this blueprint; imported last, once bp exists.
-from moderation.review import catalog_routes  # noqa: E402, F401
+from moderation.review import catalog_routes, queue_routes  # noqa: E402, F401

@@ -37,7 +37,7 @@ def test_password_then_code_signs_in_and_the_landing_page_says_who_and_what_role
     home = client.get(HOME)
     assert home.status_code == 200
     assert "mod.li" in page_text(home) and "审核员" in page_text(home)
-    assert "审核队列将随审核功能一同上线" in page_text(home)
+    assert "审核队列：0 项待处理" in page_text(home)
 
 
 def test_the_session_cookie_is_http_only_and_same_site(client, staff):
