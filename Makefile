@@ -46,6 +46,8 @@ database: $(VENV)/.installed
 	$(FLASK) medshare seed-demo
 
 run: database
+	@$(FLASK) medshare demo-moderator
+	@echo "  Review page:  http://$(HOST):$(PORT)/moderation/"
 	@echo
 	@echo "MedShare is serving on http://$(HOST):$(PORT)"
 	@echo "  API docs:     http://$(HOST):$(PORT)/api/v1/docs"

@@ -94,6 +94,9 @@ class Config:
     REPORTS_TO_HOLD = _env_int("REPORTS_TO_HOLD", 3)
     # How long a claimed queue item stays its moderator's alone before it goes back to the queue.
     MODERATION_LEASE_MINUTES = _env_int("MODERATION_LEASE_MINUTES", 10)
+    # The moderator `make run` prints, to try the review page with; never made in production.
+    DEMO_MODERATOR_USERNAME = "demo.moderator"
+    DEMO_MODERATOR_PASSWORD = os.environ.get("DEMO_MODERATOR_PASSWORD", "medshare demo 2022")
 
     # WeChat mini program sign-in (jscode2session, getuserphonenumber, stable_token).
     WECHAT_API_BASE_URL = os.environ.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")

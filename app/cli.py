@@ -14,6 +14,9 @@ from app.i18n import problem_text
 from app.staff.models import STAFF_ROLES
 from app.staff.service import StaffNotFound
 
+# For a demo without a phone at hand: pyotp is installed with the app.
+CURRENT_CODE_COMMAND = ".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\""
+
 medshare_cli = AppGroup("medshare", help="MedShare data commands.")
 
 
@@ -46,12 +49,40 @@ def load_districts() -> None:
 def seed_demo(posts: int, seed: int) -> None:
     """Create demo users and posts in every city of mainland China, once."""
     from app.demo import seed as demo
+    from app.demo.queue import DemoRefused, seed_demo_queue
 
     created = demo.seed_demo_posts(posts, seed)
     if created:
         click.echo(f"demo data: {created} posts created")
     else:
         click.echo("demo data: already present, nothing changed")
+    try:
+        opened = seed_demo_queue(seed)
+    except DemoRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    if opened:
+        click.echo(f"demo queue: {opened} items waiting for moderators")
+    else:
+        click.echo("demo queue: already present, nothing changed")
+
+
+@medshare_cli.command("demo-moderator")
+def demo_moderator() -> None:
+    """Make the development demo moderator if missing, and print how to sign in as them."""
+    from app.demo.queue import DemoRefused
+    from app.demo.queue import demo_moderator as ensure_demo_moderator
+
+    try:
+        made = ensure_demo_moderator()
+    except DemoRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    click.echo("Demo moderator for the review page (development only):")
+    click.echo(f"  sign-in name: {made.username}")
+    click.echo(f"  password:     {made.password}")
+    click.echo(f"  TOTP secret:  {made.totp_secret}")
+    click.echo(f"  TOTP URI:     {made.totp_uri}")
+    click.echo("  Add the secret to an authenticator app, or print the current code with:")
+    click.echo(f"    {CURRENT_CODE_COMMAND.format(secret=made.totp_secret)}")
 
 
 @medshare_cli.command("create-staff")

@@ -117,6 +117,17 @@ def reset_totp(username: str) -> StaffCredentials:
     return _credentials(staff)
 
 
+def credentials_of(username: str) -> StaffCredentials:
+    """An existing account's TOTP secret and URI, never its password (only a hash is kept).
+
+    For the development demo moderator, whose password is known from config.
+
+    Raises:
+        StaffNotFound: no staff account has this username.
+    """
+    return _credentials(_by_username(username))
+
+
 def unlock_staff(username: str) -> None:
     """Lift a lock-out before its time and forget the failures that caused it.
 
