@@ -19,13 +19,21 @@ export DATABASE_URL ?= $(APP_URL)/medshare
 export DATABASE_OWNER_URL ?= $(OWNER_URL)/medshare
 TEST_DB ?= medshare_test
 MIGRATION_TEST_DB ?= medshare_test_migrations
+# The review page's browser walk-through serves committed rows: a database of its own, made
+# afresh on each run.
+BROWSER_TEST_DB ?= $(TEST_DB)_browser
 export TEST_DATABASE_URL ?= $(APP_URL)/$(TEST_DB)
 export TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(TEST_DB)
 export MIGRATION_TEST_DATABASE_URL ?= $(OWNER_URL)/$(MIGRATION_TEST_DB)
+export BROWSER_TEST_DATABASE_URL ?= $(APP_URL)/$(BROWSER_TEST_DB)
+export BROWSER_TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(BROWSER_TEST_DB)
+# Debian's chromium, driven by Playwright; never a browser Playwright downloads itself. A CJK
+# font, so the screenshots show Chinese rather than boxes.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
 FLASK := $(BIN)/flask --app wsgi
 SQUARE = http://$(HOST):$(PORT)/api/v1/posts
 
-.PHONY: run test lint format database test-databases clean
+.PHONY: run test lint format database test-databases browser clean
 
 # A minimal Debian has no python3, and Debian's python3 has no venv module until python3-venv.
 $(VENV)/.installed: pyproject.toml
@@ -63,6 +71,16 @@ run: database
 
 test-databases:
 	$(PROVISION) $(TEST_DB) $(MIGRATION_TEST_DB)
+	$(PROVISION) --fresh $(BROWSER_TEST_DB)
+
+browser:
+	@missing=$$(for package in $(BROWSER_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || echo $$package; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -72,7 +90,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(VENV)/.installed test-databases lint
+test: $(VENV)/.installed browser test-databases lint
 	MEDSHARE_ENV=test $(BIN)/pytest
 
 clean:

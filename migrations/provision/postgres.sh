@@ -4,6 +4,10 @@
 # what is missing. Needs root on a fresh Debian machine (apt-get, and runuser to reach postgres).
 #
 #   migrations/provision/postgres.sh medshare [more databases...]
+#   migrations/provision/postgres.sh --fresh medshare_test_browser
+#
+# --fresh drops each named database first (closing its connections), for a test whose rows are
+# committed and cannot be deleted afterwards (the audit trail refuses DELETE).
 #
 # PGADMIN_URL, if set, is a superuser connection string used instead of the local postgres user,
 # for a server this script did not start (it then installs and starts nothing).
@@ -17,6 +21,11 @@ APP_ROLE=medshare_app
 APP_PASSWORD=${MEDSHARE_DB_APP_PASSWORD:-medshare_app}
 HERE=$(cd "$(dirname "$0")" && pwd)
 apt_updated=""
+fresh=""
+if [ "${1:-}" = "--fresh" ]; then
+  fresh=1
+  shift
+fi
 
 say() { echo "provision: $*" >&2; }
 
@@ -71,6 +80,11 @@ if [ -z "${PGADMIN_URL:-}" ]; then
 fi
 
 for database in "$@"; do
+  if [ -n "$fresh" ]; then
+    echo 'SET client_min_messages = warning; DROP DATABASE IF EXISTS :"dbname" WITH (FORCE);' |
+      admin_psql --no-psqlrc -v ON_ERROR_STOP=1 -v dbname="$database" >/dev/null
+    say "database $database dropped, to be made afresh"
+  fi
   admin_psql --no-psqlrc -v ON_ERROR_STOP=1 \
     -v dbname="$database" \
     -v owner_role="$OWNER_ROLE" -v owner_password="$OWNER_PASSWORD" \

@@ -39,9 +39,7 @@ def test_seed_demo_fills_the_queue_with_each_kind_once(catalog):
     assert queue.queue_counts() == counts
 
 
-def test_the_demo_queue_holds_screened_and_much_reported_posts_and_keeps_an_appeal(
-    app, catalog
-):
+def test_the_demo_queue_holds_screened_and_much_reported_posts_and_keeps_an_appeal(app, catalog):
     seed_demo_posts(1000, seed=5)
     seed_demo_queue(seed=5)
     cases = list(catalog.scalars(select(ModerationCase)))
