@@ -141,6 +141,7 @@ def test_claiming_then_deciding_through_the_forms_closes_the_item_and_shows_it_i
     assert "mod.zhao" in row and "出售药品，违反平台规则" in row
     assert '"post_status": "held"' in row and '"post_status": "hidden"' in row
     assert 'id="decision-form"' not in html
+    assert 'data-shortcut="n"' in html  # on to the next item
 
 
 def test_a_stale_version_shows_the_409_message_and_keeps_the_reason(
