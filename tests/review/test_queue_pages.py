@@ -142,6 +142,7 @@ def test_claiming_then_deciding_through_the_forms_closes_the_item_and_shows_it_i
     assert '"post_status": "held"' in row and '"post_status": "hidden"' in row
     assert 'id="decision-form"' not in html
     assert 'data-shortcut="n"' in html  # on to the next item
+    assert '<dd class="post-status">已隐藏</dd>' in html
 
 
 def test_a_stale_version_shows_the_409_message_and_keeps_the_reason(
