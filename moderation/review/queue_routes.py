@@ -185,8 +185,11 @@ def _case_page(case_id: int, message=None, status: int = 200, form: DecisionForm
 
 def _problem_message(refusal: DomainError) -> str:
     locale = negotiate_locale()
-    _title, detail = problem_text(refusal.code, locale, **refusal.params)
-    for field, messages in (refusal.errors or {}).items():
+    errors = refusal.errors or {}
+    labels = [page_text("field_" + field) for field in errors]
+    params = {"fields": labels, **refusal.params} if errors else refusal.params
+    _title, detail = problem_text(refusal.code, locale, **params)
+    for field, messages in errors.items():
         translated = " ".join(translate_field_error(text, locale) for text in messages)
         detail += f" {page_text('field_' + field)}: {translated}"
     return detail

@@ -199,7 +199,7 @@ def test_a_decision_without_a_reason_is_refused_with_422(moderator_at, case_id):
 def test_edit_masking_through_the_form_takes_the_masked_note(moderator_at, case_id):
     staff = moderator_at()
     staff.claim(case_id)
-    masked = SALE_NOTE.replace("20", "**")
+    masked = SALE_NOTE.replace("20", "**").replace("13912345678", "139****5678")
     decided = staff.decide(case_id, "edit_masking", reason="隐去价格", public_note=masked)
     assert decided.status_code == 302, page_text(decided)
     assert f'"public_note": "{masked}"' in markup.unescape(page_text(staff.get(case_path(case_id))))
@@ -210,6 +210,7 @@ def test_edit_masking_that_changes_the_words_shows_the_field_problem(moderator_a
     staff.claim(case_id)
     answer = staff.decide(case_id, "edit_masking", reason="改写", public_note="完全不同的话")
     assert answer.status_code == 422
+    assert "以下字段有误：遮蔽后的文字。" in page_text(answer)
     assert "只能把原文中的部分字符替换为 *" in page_text(answer)
 
 
