@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.errors import DomainError
 from app.extensions import db
@@ -75,7 +76,12 @@ class CaseReview:
 
 def list_cases(queue_filter: QueueFilter, limit: int = 50, offset: int = 0) -> list:
     """Items in queue order: highest priority first, then the longest waiting."""
-    query = select(ModerationCase).where(ModerationCase.state == queue_filter.state)
+    query = (
+        select(ModerationCase)
+        .where(ModerationCase.state == queue_filter.state)
+        # Each row shows its reports and holder: two queries for the page, not two per row.
+        .options(selectinload(ModerationCase.reports), selectinload(ModerationCase.claimer))
+    )
     if queue_filter.kind is not None:
         query = query.where(ModerationCase.kind == queue_filter.kind)
     if queue_filter.unclaimed_only:
