@@ -1,0 +1,237 @@
+"""Load N bench posts, with their verified users, into the bench database (issue 7).
+
+    python -m bench.generate --posts 1000000 [--fresh] [--seed 7]
+
+Rows are planned by bench/plan.py with the app's own code and go in by COPY (psycopg 3). The
+square's indexes on posts and post_items are dropped first and rebuilt afterwards from the
+definitions PostgreSQL held before (pg_indexes), two at a time on two connections; the run
+compares the definitions after with those before and fails if any differs, then ANALYZEs.
+post_items' copies of their post's fields are written in the COPY with the copying trigger
+disabled (a trigger call per item costs more than the whole row), then checked against the
+posts in one statement before the trigger is enabled again.
+
+Skips the load when the database already holds exactly N generated posts, unless --fresh.
+Reads DATABASE_URL / DATABASE_OWNER_URL like the app (the owner role drops and builds indexes).
+"""
+
+import argparse
+import json
+import multiprocessing
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import psycopg
+from sqlalchemy.engine import make_url
+from tqdm import tqdm
+
+from app import create_app
+from app.areas.service import fill_area_codes
+from app.extensions import db
+from bench.plan import (
+    CONSENT_COLUMNS,
+    ITEM_COLUMNS,
+    POST_COLUMNS,
+    PROVIDER,
+    USER_COLUMNS,
+    VERIFICATION_COLUMNS,
+    Chunk,
+    Planner,
+)
+
+CHUNK_POSTS = 20_000
+PLANNERS = 2
+# Tables the load writes, children first (TRUNCATE for --fresh takes them all at once).
+LOADED_TABLES = ("post_items", "posts", "consents", "user_verifications", "users")
+# Indexes rebuilt after the load: every index of the two big tables that backs no constraint.
+INDEXED_TABLES = ("posts", "post_items")
+COPY_TRIGGER = "post_items_copy_post"
+BUILD_SETTINGS = ("SET maintenance_work_mem = '512MB'", "SET synchronous_commit = off")
+
+
+def libpq_url(sqlalchemy_url: str) -> str:
+    """A SQLAlchemy URL (postgresql+psycopg2://...) as libpq takes it."""
+    return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(
+        hide_password=False
+    )
+
+
+def generated_posts(connection: psycopg.Connection) -> int:
+    """How many posts belong to generated (bench) users."""
+    return connection.execute(
+        "SELECT count(*) FROM posts p WHERE EXISTS (SELECT 1 FROM user_verifications v"
+        " WHERE v.user_id = p.user_id AND v.provider = %s)",
+        (PROVIDER,),
+    ).fetchone()[0]
+
+
+def index_definitions(connection: psycopg.Connection) -> dict[str, str]:
+    """name -> CREATE INDEX statement of every non-constraint index on the loaded tables."""
+    rows = connection.execute(
+        """SELECT i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.schemaname = 'public' AND i.tablename = ANY(%s)
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+            ORDER BY i.indexname""",
+        (list(INDEXED_TABLES),),
+    ).fetchall()
+    return dict(rows)
+
+
+def load(posts: int, fresh: bool, seed: int, owner_url: str) -> dict:
+    """Generate and load; returns what happened, with timings in seconds."""
+    started = time.monotonic()
+    with psycopg.connect(owner_url, autocommit=True) as connection:
+        existing = generated_posts(connection)
+        if existing == posts and not fresh:
+            return {"posts": posts, "skipped": True, "load_seconds": None}
+        connection.execute(f"TRUNCATE {', '.join(LOADED_TABLES)} RESTART IDENTITY CASCADE")
+        before = index_definitions(connection)
+        for name in before:
+            connection.execute(f'DROP INDEX "{name}"')
+        connection.execute(f"ALTER TABLE post_items DISABLE TRIGGER {COPY_TRIGGER}")
+        try:
+            unplaced, copying = _copy_rows(connection, posts, seed)
+            _check_item_copies(connection)
+        finally:
+            connection.execute(f"ALTER TABLE post_items ENABLE TRIGGER {COPY_TRIGGER}")
+        copied = time.monotonic()
+        if unplaced:
+            # Spots outside every boundary or on an overlap: the app's own lookup decides.
+            fill_area_codes(unplaced)
+            db.session.commit()
+        _fix_sequences(connection)
+        _build_indexes(owner_url, before)
+        after = index_definitions(connection)
+        if after != before:
+            raise RuntimeError(f"indexes differ after the load: {before} != {after}")
+        connection.execute("ANALYZE")
+    finished = time.monotonic()
+    return {
+        "posts": posts,
+        "skipped": False,
+        "load_seconds": round(finished - started, 1),
+        "copy_seconds": round(copied - started, 1),
+        # Of which the database was busy taking rows in (the rest: waiting for planners).
+        "copy_statement_seconds": round(copying, 1),
+        "index_seconds": round(finished - copied, 1),
+        "indexes_rebuilt": sorted(before),
+        "indexes_identical": True,
+        "area_codes_from_database": len(unplaced),
+    }
+
+
+def _copy_rows(
+    connection: psycopg.Connection, posts: int, seed: int
+) -> tuple[list[int], float]:
+    """COPY every chunk in one transaction; returns the posts whose county the database finds.
+
+    Two processes plan chunks (Python is the slow part) while this one feeds COPY, in order:
+    a chunk's users go in before its posts, its posts before their items.
+    """
+    starts = range(1, posts + 1, CHUNK_POSTS)
+    jobs = [(seed, first, min(CHUNK_POSTS, posts + 1 - first)) for first in starts]
+    unplaced: list[int] = []
+    copying = 0.0
+    now = datetime.now(UTC)
+    with (
+        multiprocessing.get_context("fork").Pool(PLANNERS, _start_planner, (now,)) as pool,
+        connection.transaction(),
+        tqdm(total=posts, unit="post", desc="generating") as bar,
+    ):
+        for setting in BUILD_SETTINGS:
+            connection.execute(setting)
+        for chunk in pool.imap(_plan, jobs):
+            copy_started = time.monotonic()
+            for table, columns, lines in (
+                ("users", USER_COLUMNS, chunk.users),
+                ("user_verifications", VERIFICATION_COLUMNS, chunk.verifications),
+                ("consents", CONSENT_COLUMNS, chunk.consents),
+                ("posts", POST_COLUMNS, chunk.posts),
+                ("post_items", ITEM_COLUMNS, chunk.items),
+            ):
+                _copy(connection, table, columns, lines)
+            unplaced.extend(chunk.unplaced_post_ids)
+            bar.update(chunk.post_count)
+            copying += time.monotonic() - copy_started
+    return unplaced, copying
+
+
+_planner: Planner | None = None
+
+
+def _start_planner(now: datetime) -> None:
+    global _planner  # noqa: PLW0603 - one planner per pool process, built once
+    app = create_app()
+    app.app_context().push()
+    _planner = Planner(now)
+
+
+def _plan(job: tuple[int, int, int]) -> Chunk:
+    seed, first_id, posts = job
+    return _planner.chunk(seed, first_id, posts)
+
+
+def _copy(connection: psycopg.Connection, table: str, columns: tuple, lines: list[str]) -> None:
+    with connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write("".join(lines))
+
+
+def _check_item_copies(connection: psycopg.Connection) -> None:
+    """Every item carries exactly what the trigger would have copied from its post."""
+    wrong = connection.execute(
+        """SELECT count(*) FROM post_items i JOIN posts p ON p.id = i.post_id
+            WHERE (i.kind, i.post_status, i.post_created_at, i.post_expires_at)
+                  IS DISTINCT FROM (p.kind, p.status, p.created_at, p.expires_at)
+               OR NOT ST_Equals(i.public_position, p.public_position)"""
+    ).fetchone()[0]
+    if wrong:
+        raise RuntimeError(f"{wrong} items differ from their posts")
+
+
+def _fix_sequences(connection: psycopg.Connection) -> None:
+    for table in ("users", "posts"):
+        connection.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+            f" (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+        )
+
+
+def _build_indexes(owner_url: str, definitions: dict[str, str]) -> None:
+    """CREATE each index as PostgreSQL defined it, two builds at a time (two cores)."""
+
+    def build(statement: str) -> None:
+        with psycopg.connect(owner_url, autocommit=True) as connection:
+            for setting in BUILD_SETTINGS:
+                connection.execute(setting)
+            connection.execute(statement)
+
+    # Largest first, so the two connections finish together.
+    ordered = sorted(definitions.values(), key=lambda s: ("gist" not in s, "post_items" not in s))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(
+            tqdm(pool.map(build, ordered), total=len(ordered), unit="index", desc="indexing")
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--fresh", action="store_true", help="regenerate even if already loaded")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", help="also write the outcome to this file")
+    args = parser.parse_args(argv)
+    app = create_app()
+    with app.app_context():
+        outcome = load(
+            args.posts, args.fresh, args.seed, libpq_url(app.config["DATABASE_OWNER_URL"])
+        )
+    print(json.dumps(outcome))  # noqa: T201 - the command's output
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(outcome, handle)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

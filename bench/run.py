@@ -1,0 +1,154 @@
+"""The bench run of issue 7 (`make bench` calls it after loading the data):
+
+1. mixed load against our service, served as `make run` serves it: square reads, post details,
+   contact reveals and new posts, one wrk per endpoint in parallel, RSS at start and end;
+2. square-only runs of ours, the bare Flask reference and the FastAPI peer, same URLs;
+3. creating posts flat out, then a check that every 201 is exactly one post;
+4. EXPLAIN of every square query shape and pgbench of the bare SQL;
+5. bench/results.json and docs/PERFORMANCE.md (bench/report.py).
+
+Knobs (environment): DURATION (mixed run, seconds; 600), CONNECTIONS (16), WORKERS (2),
+COMPARE_SECONDS (30), CREATE_SECONDS (30), PGBENCH_SECONDS (15), BENCH_PORT (8600).
+"""
+
+import json
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+
+from app import create_app
+from bench import database, fixtures, report, servers, wrk
+
+HOST = "127.0.0.1"
+# Share of the mixed run's connections per endpoint; the square takes what is left.
+MIXED_SIDE_ENDPOINTS = ("detail", "reveal", "create")
+WARM_UP_SECONDS = 5
+
+
+def knobs() -> dict:
+    return {
+        "duration": int(os.environ.get("DURATION", 600)),
+        "connections": int(os.environ.get("CONNECTIONS", 16)),
+        "workers": int(os.environ.get("WORKERS", 2)),
+        "compare_seconds": int(os.environ.get("COMPARE_SECONDS", 30)),
+        "create_seconds": int(os.environ.get("CREATE_SECONDS", 30)),
+        "pgbench_seconds": int(os.environ.get("PGBENCH_SECONDS", 15)),
+        "port": int(os.environ.get("BENCH_PORT", 8600)),
+    }
+
+
+def server_env() -> dict:
+    """The service's environment for the bench: the bench database, and limits raised so the
+    few load users can reveal and post all run long (the limits are per user per day)."""
+    return {
+        **os.environ,
+        "CONTACT_REVEALS_PER_DAY": "1000000000",
+        "OPEN_POSTS_PER_USER": "1000000000",
+        "ACCESS_TOKEN_MINUTES": "600",
+        "PYTHONPATH": servers.ROOT,
+    }
+
+
+def say(message: str) -> None:
+    print(f"bench: {message}", flush=True)  # noqa: T201 - progress of a long run
+
+
+def mixed_run(base: str, files: dict, k: dict, run_id: str) -> dict:
+    """One wrk per endpoint at once; the square gets all connections but one per side endpoint.
+
+    Separate wrk processes because wrk's Lua sees each response but not its latency, so one
+    wrk cannot report percentiles per endpoint; the mix comes from the connections: about 85%
+    of requests are square reads when each side endpoint has one connection of 16.
+    """
+    side = len(MIXED_SIDE_ENDPOINTS)
+    runs = {
+        "square": ("get.lua", [files["square_mixed"]], k["connections"] - side, 2),
+        "detail": ("get.lua", [files["detail"]], 1, 1),
+        "reveal": ("reveal.lua", [files["tokens"], files["post_ids"]], 1, 1),
+        "create": ("create.lua", [files["tokens"], files["bodies"], f"{run_id}-mixed"], 1, 1),
+    }
+    started = {
+        name: wrk.start(base, script, args, k["duration"], connections, threads)
+        for name, (script, args, connections, threads) in runs.items()
+    }
+    results = {name: wrk.result(process) for name, process in started.items()}
+    total = sum(result["requests"] for result in results.values())
+    for result in results.values():
+        result["share"] = round(result["requests"] / total, 3) if total else 0
+    return results
+
+
+def square_only(base: str, files: dict, k: dict) -> dict:
+    args = [files["square_compare"]]
+    wrk.run(base, "get.lua", args, WARM_UP_SECONDS, k["connections"])
+    return wrk.run(base, "get.lua", args, k["compare_seconds"], k["connections"])
+
+
+def main() -> int:
+    k = knobs()
+    app = create_app()
+    run_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    base = f"http://{HOST}:{k['port']}"
+    results: dict = {"knobs": k, "started_at": datetime.now(UTC).isoformat()}
+    work = tempfile.mkdtemp(prefix="medshare-bench-")
+    with app.app_context():
+        prepared = fixtures.write_request_files(work)
+        files, user_ids = prepared["files"], prepared["load_user_ids"]
+        from app.extensions import db  # noqa: PLC0415 - only with the app
+
+        results["posts"] = db.session.execute(db.text("SELECT count(*) FROM posts")).scalar()
+    env = server_env()
+    ours = servers.serve_command(HOST, k["port"], k["workers"])
+    results["server_command"] = " ".join(ours)
+    say(f"our service: {results['server_command']}")
+    with servers.Server("ours", ours, env, base + "/readyz", os.path.join(work, "ours.log")) as s:
+        wrk.run(base, "get.lua", [files["square_mixed"]], WARM_UP_SECONDS, k["connections"])
+        results["rss_start"] = s.rss_mb()
+        say(f"mixed run, {k['duration']} s, {k['connections']} connections")
+        results["mixed"] = mixed_run(base, files, k, run_id)
+        results["rss_end"] = s.rss_mb()
+        say("square only, ours")
+        results["square_ours"] = square_only(base, files, k)
+        say(f"creating posts flat out, {k['create_seconds']} s")
+        results["create"] = wrk.run(
+            base, "create.lua", [files["tokens"], files["bodies"], f"{run_id}-create"],
+            k["create_seconds"], k["connections"],
+        )
+    created = results["mixed"]["create"]["statuses"].get("201", 0)
+    created += results["create"]["statuses"].get("201", 0)
+    with app.app_context():
+        results["create_check"] = fixtures.created_posts_check(user_ids, created)
+    references = {
+        "square_reference": servers.serve_command(
+            HOST, k["port"], k["workers"], "bench.reference_flask:app"
+        ),
+        "square_peer": servers.uvicorn_command(
+            HOST, k["port"], k["workers"], "bench.reference_fastapi:app"
+        ),
+    }
+    probe = base + "/api/v1/posts?lat=22.5463&lng=114.0528"
+    for key, command in references.items():
+        say(f"square only, {key}: {' '.join(command)}")
+        with servers.Server(key, command, env, probe, os.path.join(work, f"{key}.log")):
+            results[key] = square_only(base, files, k)
+        results[key]["command"] = " ".join(command)
+    with app.app_context():
+        results["versions"] = database.versions()
+        say("EXPLAIN of every square query shape")
+        results["explain"] = database.explain_all()
+        say(f"pgbench, {k['pgbench_seconds']} s each")
+        results["pgbench"] = database.pgbench_pair(k["pgbench_seconds"])
+    results["finished_at"] = datetime.now(UTC).isoformat()
+    load = os.environ.get("BENCH_LOAD_JSON")
+    if load and os.path.exists(load):
+        with open(load, encoding="utf-8") as handle:
+            results["load"] = json.load(handle)
+    summary = report.write(results)
+    for key, value in summary.items():
+        say(f"{key} = {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
