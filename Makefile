@@ -33,7 +33,7 @@ BROWSER_PACKAGES := chromium fonts-wqy-microhei
 FLASK := $(BIN)/flask --app wsgi
 SQUARE = http://$(HOST):$(PORT)/api/v1/posts
 
-.PHONY: run test lint format database test-databases browser clean
+.PHONY: run test lint format database test-databases browser clean bench
 
 # A minimal Debian has no python3, and Debian's python3 has no venv module until python3-venv.
 $(VENV)/.installed: pyproject.toml
@@ -95,3 +95,33 @@ test: $(VENV)/.installed browser test-databases lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+# make bench: issue 7's benchmark on a database of its own, medshare_bench (not part of make test;
+# README.md, section Benchmark). N posts are generated once (FRESH=1 regenerates), then the
+# mixed load, the square against the two references, creating posts, EXPLAIN and pgbench;
+# prints every figure and writes docs/PERFORMANCE.md and bench/results.json.
+N ?= 1000000
+DURATION ?= 600
+CONNECTIONS ?= 16
+FRESH ?=
+BENCH_DB := medshare_bench
+# Two workers unless WORKERS is given: issue 7 measures 2 workers on 2 cores (make run has 4).
+BENCH_WORKERS = $(if $(filter command line environment,$(origin WORKERS)),$(WORKERS),2)
+BENCH_LOAD_JSON := bench/load.json
+
+$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: export DATABASE_URL = $(APP_URL)/$(BENCH_DB)
+bench: export DATABASE_OWNER_URL = $(OWNER_URL)/$(BENCH_DB)
+bench: $(VENV)/.bench-installed
+	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PROVISION) $(BENCH_DB)
+	$(FLASK) db upgrade
+	$(FLASK) medshare load-catalog
+	$(FLASK) medshare load-districts
+	$(BIN)/python -m bench.generate --posts $(N) $(if $(FRESH),--fresh) --json $(BENCH_LOAD_JSON)
+	DURATION=$(DURATION) CONNECTIONS=$(CONNECTIONS) WORKERS=$(BENCH_WORKERS) \
+		BENCH_LOAD_JSON=$(BENCH_LOAD_JSON) $(BIN)/python -m bench.run

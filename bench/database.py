@@ -75,9 +75,13 @@ def explain_all() -> list[dict]:
         plan = connection.exec_driver_sql(
             "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + compiled.string, compiled.params
         ).scalar()[0]
-        text_plan = connection.exec_driver_sql(
-            "EXPLAIN (ANALYZE, BUFFERS) " + compiled.string, compiled.params
-        ).scalars().all()
+        text_plan = (
+            connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS) " + compiled.string, compiled.params
+            )
+            .scalars()
+            .all()
+        )
         nodes = list(_nodes(plan["Plan"]))
         figures.append(
             {
@@ -114,9 +118,7 @@ def pgbench_pair(seconds: int) -> dict:
     """pgbench (PGBENCH_CLIENTS clients, prepared) of the unfiltered and the filtered query
     (offers of ibuprofen; and of a rare medicine, for the record), all from FAR;
     filtered_over_unfiltered is the ratio of the first two's mean latencies."""
-    url = make_url(db.engine.url.render_as_string(hide_password=False)).set(
-        drivername="postgresql"
-    )
+    url = make_url(db.engine.url.render_as_string(hide_password=False)).set(drivername="postgresql")
     conninfo = url.render_as_string(hide_password=False)
     figures = {}
     queries = (
@@ -140,10 +142,23 @@ def _pgbench(conninfo: str, sql: str, seconds: int) -> dict:
     try:
         output = subprocess.run(
             [
-                "pgbench", "-n", "-M", "prepared", "-c", str(PGBENCH_CLIENTS),
-                "-j", str(PGBENCH_CLIENTS), "-T", str(seconds), "-f", script.name, conninfo,
+                "pgbench",
+                "-n",
+                "-M",
+                "prepared",
+                "-c",
+                str(PGBENCH_CLIENTS),
+                "-j",
+                str(PGBENCH_CLIENTS),
+                "-T",
+                str(seconds),
+                "-f",
+                script.name,
+                conninfo,
             ],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     finally:
         os.unlink(script.name)

@@ -57,7 +57,9 @@ def load_users() -> list[User]:
         db.session.add(user)
         db.session.flush()
         db.session.add(
-            UserVerification(user_id=user.id, level="identity", provider=LOAD_PROVIDER, verified_at=now)
+            UserVerification(
+                user_id=user.id, level="identity", provider=LOAD_PROVIDER, verified_at=now
+            )
         )
         for purpose, version in versions.items():
             db.session.add(Consent(user_id=user.id, purpose=purpose, policy_version=version))
@@ -91,13 +93,19 @@ def write_request_files(directory: str, seed: int = 11) -> dict:
         "tokens": _write(directory, "tokens.txt", tokens),
         "square_mixed": _write(directory, "square_mixed.txt", _square_paths(rng, points)),
         "square_compare": _write(
-            directory, "square_compare.txt", [f"/api/v1/posts?lat={lat}&lng={lng}" for lat, lng in points]
+            directory,
+            "square_compare.txt",
+            [f"/api/v1/posts?lat={lat}&lng={lng}" for lat, lng in points],
         ),
         "detail": _write(
             directory,
             "detail.txt",
-            [f"/api/v1/posts/{post_id}?lat={lat}&lng={lng}" for post_id, (lat, lng)
-             in zip(open_ids, rng.choices(points, k=len(open_ids)), strict=True)],
+            [
+                f"/api/v1/posts/{post_id}?lat={lat}&lng={lng}"
+                for post_id, (lat, lng) in zip(
+                    open_ids, rng.choices(points, k=len(open_ids)), strict=True
+                )
+            ],
         ),
         "post_ids": _write(directory, "post_ids.txt", [str(post_id) for post_id in open_ids]),
         "bodies": _write(directory, "bodies.txt", _bodies(rng, points)),
@@ -196,7 +204,5 @@ def created_posts_check(user_ids: list[int], expected: int) -> dict:
         "posts_with_a_key": row.keyed_posts,
         "posts_without_items": row.without_items,
     }
-    result["ok"] = (
-        row.posts == expected == row.keys == row.keyed_posts and row.without_items == 0
-    )
+    result["ok"] = row.posts == expected == row.keys == row.keyed_posts and row.without_items == 0
     return result

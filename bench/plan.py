@@ -10,7 +10,7 @@ lifetime for expiry. Only what needs no app logic (drawing spots, choosing kinds
 import itertools
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import shapely
@@ -25,7 +25,7 @@ from app.me.service import policies
 from app.posts.contact import encrypt_phone
 from app.posts.service import lifetime, public_position_of
 from geo.cities import cities
-from geo.districts import all_districts, mainland_outline
+from geo.districts import SLACK_DEGREES, all_districts, mainland_outline
 from geo.points import EARTH_RADIUS_M, LonLat
 
 # Times over the week before the load, most of them recent (the wave grew day by day).
@@ -142,18 +142,23 @@ class Planner:
         self.item_count_weights = list(itertools.accumulate(counts.values()))
         unit_weights = self.shape["unit_weights"]
         self.units = {
-            m.id: (list(m.unit_caps), list(itertools.accumulate(unit_weights[u] for u in m.unit_caps)))
+            m.id: (
+                list(m.unit_caps),
+                list(itertools.accumulate(unit_weights[u] for u in m.unit_caps)),
+            )
             for m in self.medicines
         }
         self.cities = cities()
         self.city_p = _normalised([city.weight for city in self.cities])
-        self.consents = [
-            (purpose, policy["current"]) for purpose, policy in policies().items()
-        ]
+        self.consents = [(purpose, policy["current"]) for purpose, policy in policies().items()]
         self.lifetimes = {kind: lifetime(kind) for kind in ("need", "offer")}
         self.today = self.now.date()
-        self._districts = all_districts()
-        self._district_tree = shapely.STRtree([d.boundary for d in self._districts])
+        districts = all_districts()
+        self._boundaries = np.array([d.boundary for d in districts])
+        self._levels = np.array([d.level for d in districts])
+        self._codes = [d.code for d in districts]
+        shapely.prepare(self._boundaries)
+        self._district_tree = shapely.STRtree(self._boundaries)
 
     def chunk(self, seed: int, first_id: int, posts: int) -> Chunk:
         """Users whose posts add up to `posts`, each user's posts all from their home.
@@ -209,25 +214,62 @@ class Planner:
         return lon, lat
 
     def _area_codes(self, lon: np.ndarray, lat: np.ndarray) -> tuple[list, np.ndarray]:
-        """The county of each spot where exactly one finest division contains it; the others
-        (outside every boundary, or on an overlap) are left to the database's own lookup."""
+        """Each spot's area_code as district_code_at finds it: of the divisions within
+        SLACK_DEGREES, the nearest, the finest first among equals (distances in degrees, as
+        PostGIS measures these geometries). Spots whose first two candidates tie on both
+        (overlapping boundaries), where the database's order decides, are left to it (unsure).
+        """
         points = shapely.points(lon, lat)
-        point_index, district_index = self._district_tree.query(points, predicate="intersects")
-        best: dict[int, tuple[int, list[str]]] = {}
-        for p, d in zip(point_index.tolist(), district_index.tolist(), strict=True):
-            found = self._districts[d]
-            level, codes = best.get(p, (0, []))
-            if found.level > level:
-                best[p] = (found.level, [found.code])
-            elif found.level == level:
-                codes.append(found.code)
+        # Inside a boundary is distance 0, nearer than any other: only the few spots inside
+        # none (coast, islands) need distances to the divisions around them.
+        point_index, district_index = self._inside(lon, lat, points)
+        distance = np.zeros(len(point_index))
+        outside = np.setdiff1d(np.arange(len(points)), point_index)
+        if len(outside):
+            near_index, near_district = self._district_tree.query(
+                points[outside], predicate="dwithin", distance=SLACK_DEGREES
+            )
+            near_index = outside[near_index]
+            point_index = np.concatenate([point_index, near_index])
+            district_index = np.concatenate([district_index, near_district])
+            distance = np.concatenate(
+                [distance, shapely.distance(points[near_index], self._boundaries[near_district])]
+            )
+        level = self._levels[district_index]
+        order = np.lexsort((-level, distance, point_index))
+        point_index, district_index = point_index[order], district_index[order]
+        distance, level = distance[order], level[order]
+        first = np.ones(len(point_index), dtype=bool)
+        first[1:] = point_index[1:] != point_index[:-1]
+        tied = np.zeros(len(point_index), dtype=bool)
+        tied[:-1] = ~first[1:] & (distance[1:] == distance[:-1]) & (level[1:] == level[:-1])
         codes = [None] * len(lon)
-        unsure = np.ones(len(lon), dtype=bool)
-        for p, (_level, found) in best.items():
-            if len(found) == 1:
-                codes[p] = found[0]
-                unsure[p] = False
+        unsure = np.zeros(len(lon), dtype=bool)
+        for p, d, tie in zip(
+            point_index[first].tolist(),
+            district_index[first].tolist(),
+            tied[first].tolist(),
+            strict=True,
+        ):
+            codes[p] = self._codes[d]
+            unsure[p] = tie
         return codes, unsure
+
+    def _inside(self, lon, lat, points) -> tuple[np.ndarray, np.ndarray]:
+        """(point, district) pairs where the point lies in the district: candidates by the
+        tree's boxes, then one vectorised test per district against its prepared boundary
+        (the tree's own predicate tests each pair unprepared, several times slower)."""
+        point_index, district_index = self._district_tree.query(points)
+        order = np.argsort(district_index, kind="stable")
+        point_index, district_index = point_index[order], district_index[order]
+        inside = np.zeros(len(point_index), dtype=bool)
+        starts = np.flatnonzero(np.r_[True, district_index[1:] != district_index[:-1]])
+        for start, end in zip(starts, np.r_[starts[1:], len(point_index)], strict=True):
+            chosen = point_index[start:end]
+            inside[start:end] = shapely.intersects_xy(
+                self._boundaries[district_index[start]], lon[chosen], lat[chosen]
+            )
+        return point_index[inside], district_index[inside]
 
     def _add_user(self, chunk: Chunk, city, size: int, home: LonLat, area_code) -> None:
         user_id = self.next_user_id
@@ -274,7 +316,9 @@ class Planner:
         status = "open" if draw < OPEN_SHARE else "resolved"
         if draw >= OPEN_SHARE + RESOLVED_SHARE:
             status = "expired"
-        times = {key: value and value.isoformat() for key, value in self._times(kind, status).items()}
+        times = {
+            key: value and value.isoformat() for key, value in self._times(kind, status).items()
+        }
         items = self._items(kind)
         urgency = self._urgency() if kind == "need" else []
         hint = None
@@ -304,7 +348,9 @@ class Planner:
         # no escaping (codes, numbers, ISO times, EWKT).
         post_fields = f"{kind}\t{status}\t{times['created_at']}\t{times['expires_at']}"
         for position, (medicine, quantity, unit, expires_on, sealed) in enumerate(items):
-            offer = f"{expires_on.isoformat()}\t{'t' if sealed else 'f'}" if expires_on else "\\N\t\\N"
+            offer = (
+                f"{expires_on.isoformat()}\t{'t' if sealed else 'f'}" if expires_on else "\\N\t\\N"
+            )
             chunk.items.append(
                 f"{post_id}\t{medicine.id}\t{position}\t{quantity}\t{unit}\t{offer}"
                 f"\t{post_fields}\t{public_position}\n"
@@ -384,4 +430,3 @@ class Planner:
 def _normalised(weights) -> np.ndarray:
     array = np.array(list(weights), dtype=float)
     return array / array.sum()
-

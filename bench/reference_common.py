@@ -59,8 +59,21 @@ def page_json(rows, lat: float, lng: float) -> bytes:
     reader = LonLat(lng, lat)
     posts = []
     for row in rows:
-        (post_id, kind, status, note, urgency, area_code, area_name, x, y, created, expires,
-         resolved, items_json) = row
+        (
+            post_id,
+            kind,
+            status,
+            note,
+            urgency,
+            area_code,
+            area_name,
+            x,
+            y,
+            created,
+            expires,
+            resolved,
+            items_json,
+        ) = row
         items = orjson.loads(items_json)
         for item in items:
             item["unit_label"] = UNIT_LABELS.get(item["unit"])

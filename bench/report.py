@@ -9,7 +9,7 @@ import sys
 import matplotlib
 
 matplotlib.use("Agg")  # no display: write the PNG only
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+import matplotlib.pyplot as plt
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "bench", "results.json")
@@ -28,7 +28,9 @@ TARGETS = {
 def summary_of(results: dict) -> dict:
     """The keys issue 7 asks for, from the full results."""
     ours, reference, peer = (
-        results["square_ours"], results["square_reference"], results["square_peer"]
+        results["square_ours"],
+        results["square_reference"],
+        results["square_peer"],
     )
     load = results.get("load") or {}
     return {
@@ -133,8 +135,7 @@ def document(results: dict, summary: dict) -> str:
         "",
         f"- Date: {results['started_at']} to {results['finished_at']} (UTC)",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Linux {m['kernel']}",
-        f"- PostgreSQL {v['postgresql']}, PostGIS {v['postgis']}, Python {m['python']},"
-        f" {m['wrk']}",
+        f"- PostgreSQL {v['postgresql']}, PostGIS {v['postgis']}, Python {m['python']}, {m['wrk']}",
         f"- Dataset: {results['posts']:,} posts (bench/generate.py); load took "
         f"{load.get('load_seconds', 'n/a')} s (COPY {load.get('copy_seconds', 'n/a')} s, "
         f"indexes and ANALYZE {load.get('index_seconds', 'n/a')} s)"
@@ -159,8 +160,16 @@ def document(results: dict, summary: dict) -> str:
     ]
     for name, r in results["mixed"].items():
         lines.append(
-            _row(name, r["rps"], r["share"], r["p50_ms"], r["p95_ms"], r["p99_ms"], r["errors"],
-                 json.dumps(r["statuses"]))
+            _row(
+                name,
+                r["rps"],
+                r["share"],
+                r["p50_ms"],
+                r["p95_ms"],
+                r["p99_ms"],
+                r["errors"],
+                json.dumps(r["statuses"]),
+            )
         )
     lines += [
         "",
@@ -172,8 +181,11 @@ def document(results: dict, summary: dict) -> str:
         _row("stack", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"),
         _row(*["---"] * 6),
     ]
-    for name, key in (("ours", "square_ours"), ("bare Flask + psycopg 3 + orjson", "square_reference"),
-                      ("FastAPI + asyncpg + orjson (uvicorn)", "square_peer")):
+    for name, key in (
+        ("ours", "square_ours"),
+        ("bare Flask + psycopg 3 + orjson", "square_reference"),
+        ("FastAPI + asyncpg + orjson (uvicorn)", "square_peer"),
+    ):
         r = results[key]
         lines.append(_row(name, r["rps"], r["p50_ms"], r["p95_ms"], r["p99_ms"], r["errors"]))
     c = results["create"]
@@ -206,8 +218,15 @@ def document(results: dict, summary: dict) -> str:
     ]
     for e in results["explain"]:
         lines.append(
-            _row(e["shape"], e["execution_ms"], e["planning_ms"], e["shared_hit"],
-                 e["shared_read"], ", ".join(e["indexes"]), ", ".join(e["seq_scans"]) or "none")
+            _row(
+                e["shape"],
+                e["execution_ms"],
+                e["planning_ms"],
+                e["shared_hit"],
+                e["shared_read"],
+                ", ".join(e["indexes"]),
+                ", ".join(e["seq_scans"]) or "none",
+            )
         )
     lines += ["", "<details><summary>The plans</summary>", ""]
     for e in results["explain"]:

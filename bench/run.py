@@ -95,7 +95,7 @@ def main() -> int:
     with app.app_context():
         prepared = fixtures.write_request_files(work)
         files, user_ids = prepared["files"], prepared["load_user_ids"]
-        from app.extensions import db  # noqa: PLC0415 - only with the app
+        from app.extensions import db
 
         results["posts"] = db.session.execute(db.text("SELECT count(*) FROM posts")).scalar()
     env = server_env()
@@ -112,8 +112,11 @@ def main() -> int:
         results["square_ours"] = square_only(base, files, k)
         say(f"creating posts flat out, {k['create_seconds']} s")
         results["create"] = wrk.run(
-            base, "create.lua", [files["tokens"], files["bodies"], f"{run_id}-create"],
-            k["create_seconds"], k["connections"],
+            base,
+            "create.lua",
+            [files["tokens"], files["bodies"], f"{run_id}-create"],
+            k["create_seconds"],
+            k["connections"],
         )
     created = results["mixed"]["create"]["statuses"].get("201", 0)
     created += results["create"]["statuses"].get("201", 0)

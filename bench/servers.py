@@ -38,8 +38,16 @@ def serve_command(host: str, port: int, workers: int, app: str = OUR_APP) -> lis
 def uvicorn_command(host: str, port: int, workers: int, app: str) -> list[str]:
     return [
         os.path.join(ROOT, ".venv", "bin", "uvicorn"),
-        "--host", host, "--port", str(port), "--workers", str(workers),
-        "--no-access-log", "--log-level", "warning", app,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        app,
     ]
 
 
@@ -52,7 +60,7 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Server":
-        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             self.command, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True
         )

@@ -10,8 +10,17 @@ LUA = os.path.join("bench", "lua")
 
 def command(url: str, script: str, args: list[str], seconds: int, connections: int, threads: int):
     return [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-        "-s", os.path.join(LUA, script), url, "--", *args,
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        os.path.join(LUA, script),
+        url,
+        "--",
+        *args,
     ]
 
 
