@@ -131,6 +131,31 @@ def document(results: dict, summary: dict) -> str:
         "to run it, and what each phase does: README.md, section *Benchmark*, and",
         "bench/run.py's docstring. Every figure is also in bench/results.json.",
         "",
+        "## How it is measured",
+        "",
+        "- `make bench N=... DURATION=... CONNECTIONS=... WORKERS=... [FRESH=1]` does everything"
+        " from a clean clone (README.md, *Benchmark*).",
+        "- Data: bench/generate.py, posts shaped like December 2022's (six busiest cities"
+        " weighted as in BRIEF.md, a long tail of every other city, 60% needs, 80% open, 1-3"
+        " items, antigen tests, ibuprofen and acetaminophen first, a week of times), written as"
+        " the app writes them (tests/bench holds it to that), indexes rebuilt as the migrations"
+        " define them and compared.",
+        "- Mixed run: our service as `make run` serves it, on loopback, one wrk per endpoint at"
+        " once (wrk's Lua sees a response but not its latency, so one wrk could not give"
+        " percentiles per endpoint). The square's wrk holds all connections but one per other"
+        " endpoint; the shares below are what came out. Square reads cycle through six shapes"
+        " (nearest, by kind, by medicine, kind and two medicines, newest within 5 or 10 km) at"
+        " 400 points in the six busiest cities.",
+        "- Square only: the same unfiltered nearest-first URLs against ours, a bare Flask app"
+        " (psycopg 3 prepared statement, orjson; bench/reference_flask.py) under our server"
+        " command, and FastAPI + asyncpg + orjson under uvicorn (bench/reference_fastapi.py),"
+        " same workers. The references build the same JSON fields from one SQL statement and do"
+        " not mask personal data in notes, as our square does.",
+        "- Creating posts: wrk flat out with a fresh Idempotency-Key per request, then rows,"
+        " keys and items counted against the 201s.",
+        "- pgbench: the service's own SQL (square_statement) with values inlined, far from the"
+        " data (the Taklamakan): unfiltered, and offers of one medicine.",
+        "",
         "## Run",
         "",
         f"- Date: {results['started_at']} to {results['finished_at']} (UTC)",
