@@ -22,7 +22,7 @@ from app.catalog.service import current_medicines
 from app.demo.seed import demo_shape
 from app.me.names import mask_name
 from app.me.service import policies
-from app.posts.contact import encrypt_phone
+from app.posts.contact import _fernet
 from app.posts.service import lifetime, public_position_of
 from geo.cities import cities
 from geo.districts import SLACK_DEGREES, all_districts, mainland_outline
@@ -170,6 +170,7 @@ class Planner:
         self.np_rng = np.random.default_rng([seed, first_id])
         self.rng = random.Random(seed * 1_000_003 + first_id)
         self.next_user_id = self.next_post_id = first_id
+        self._fernet = _fernet()
         sizes_weights = self.shape["posts_per_user_weights"]
         sizes = self.np_rng.choice(
             [int(size) for size in sizes_weights], size=posts, p=_normalised(sizes_weights.values())
@@ -276,7 +277,8 @@ class Planner:
         self.next_user_id += 1
         phone = f"{PHONE_PREFIX}{user_id:08d}"
         # One encryption per user, reused by their posts: Fernet is the costliest step here.
-        contact = (encrypt_phone(phone), mask_mobile(phone))
+        # encrypt_phone, with the key's Fernet built once per chunk instead of per number.
+        contact = (self._fernet.encrypt(phone.encode()), mask_mobile(phone))
         first_created = None
         for _post in range(size):
             created = self._post(chunk, user_id, (home, area_code), contact)

@@ -26,8 +26,9 @@ function common.response(status)
 end
 
 function common.done(summary, latency)
-  local totals, counts = {}, {}
+  local totals, counts, sent = {}, {}, 0
   for _, thread in ipairs(threads) do
+    sent = sent + (thread:get("sent") or 0)
     for status, n in pairs(thread:get("statuses")) do
       totals[status] = (totals[status] or 0) + n
     end
@@ -39,11 +40,11 @@ function common.done(summary, latency)
   io.write(string.format(
     'WRK_JSON {"requests": %d, "duration_s": %.3f, "p50_ms": %.3f, "p95_ms": %.3f,'
     .. ' "p99_ms": %.3f, "mean_ms": %.3f, "max_ms": %.3f, "socket_errors": %d,'
-    .. ' "non_2xx": %d, "statuses": {%s}}\n',
+    .. ' "non_2xx": %d, "sent": %d, "statuses": {%s}}\n',
     summary.requests, summary.duration / 1e6,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     latency.mean / 1000, latency.max / 1000,
-    errors.connect + errors.read + errors.write + errors.timeout, errors.status,
+    errors.connect + errors.read + errors.write + errors.timeout, errors.status, sent,
     table.concat(counts, ", ")))
 end
 

@@ -3,7 +3,8 @@
 package.path = "bench/lua/?.lua;" .. package.path
 local common = require("common")
 local tokens, bodies, run_id
-local sent = 0
+-- Global, so that done() can add up what every thread sent.
+sent = 0
 
 setup = common.setup
 response = common.response
