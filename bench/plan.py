@@ -114,6 +114,15 @@ def _copy_field(value) -> str:
     return _FORMATS[type(value)](value)
 
 
+@dataclass(frozen=True)
+class _Medicine:
+    id: int
+    code: str
+    name_zh: str
+    edition_id: int
+    unit_caps: dict
+
+
 @dataclass
 class Chunk:
     """COPY text for one chunk, and the posts whose county must be found by the database."""
@@ -135,7 +144,12 @@ class Planner:
         self.now = now
         self.shape = demo_shape()
         weights = self.shape["medicine_weights"]
-        self.medicines = [m for m in current_medicines() if weights.get(m.code, 0) > 0]
+        # Plain copies of the catalog rows: ORM attribute access costs more than the draw.
+        self.medicines = [
+            _Medicine(m.id, m.code, m.name_zh, m.edition_id, dict(m.unit_caps))
+            for m in current_medicines()
+            if weights.get(m.code, 0) > 0
+        ]
         self.medicine_weights = list(itertools.accumulate(weights[m.code] for m in self.medicines))
         counts = self.shape["items_per_post_weights"]
         self.item_counts = [int(count) for count in counts]
@@ -283,7 +297,8 @@ class Planner:
         for _post in range(size):
             created = self._post(chunk, user_id, (home, area_code), contact)
             first_created = created if first_created is None else min(first_created, created)
-        joined = first_created - timedelta(minutes=float(self.rng.uniform(10, 180)))
+        # As text once: the user, their verification and each consent carry it.
+        joined = (first_created - timedelta(minutes=self.rng.uniform(10, 180))).isoformat()
         chunk.users.append(
             copy_line((user_id, self._display_name(), self._id_number_hmac(city, user_id), joined))
         )
