@@ -118,6 +118,8 @@ bench: export DATABASE_OWNER_URL = $(OWNER_URL)/$(BENCH_DB)
 bench: $(VENV)/.bench-installed
 	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@# Dropped, not emptied: the moderators' audit trail refuses TRUNCATE by design.
+	$(if $(FRESH),runuser -u postgres -- dropdb --if-exists $(BENCH_DB))
 	$(PROVISION) $(BENCH_DB)
 	$(FLASK) db upgrade
 	$(FLASK) medshare load-catalog

@@ -29,16 +29,14 @@ from tqdm import tqdm
 from app import create_app
 from app.areas.service import fill_area_codes
 from app.extensions import db
-from bench.plan import (
+from bench.copytext import (
     CONSENT_COLUMNS,
     ITEM_COLUMNS,
     POST_COLUMNS,
-    PROVIDER,
     USER_COLUMNS,
     VERIFICATION_COLUMNS,
-    Chunk,
-    Planner,
 )
+from bench.plan import PROVIDER, Chunk, Planner
 
 CHUNK_POSTS = 20_000
 PLANNERS = 2
@@ -85,7 +83,7 @@ def load(posts: int, fresh: bool, seed: int, owner_url: str) -> dict:
         existing = generated_posts(connection)
         if existing == posts and not fresh:
             return {"posts": posts, "skipped": True, "load_seconds": None}
-        connection.execute(f"TRUNCATE {', '.join(LOADED_TABLES)} RESTART IDENTITY CASCADE")
+        _clear(connection)
         before = index_definitions(connection)
         for name in before:
             connection.execute(f'DROP INDEX "{name}"')
@@ -119,6 +117,26 @@ def load(posts: int, fresh: bool, seed: int, owner_url: str) -> dict:
         "indexes_identical": True,
         "area_codes_from_database": len(unplaced),
     }
+
+
+def _clear(connection: psycopg.Connection) -> None:
+    """Empty the loaded tables (and what points at them) if anything is there.
+
+    Raises:
+        RuntimeError: a table that would be emptied refuses it (the moderators' append-only
+            audit trail): the bench database must be dropped instead, as FRESH=1 does.
+    """
+    if not connection.execute(
+        "SELECT EXISTS (SELECT FROM users) OR EXISTS (SELECT FROM posts)"
+    ).fetchone()[0]:
+        return
+    try:
+        connection.execute(f"TRUNCATE {', '.join(LOADED_TABLES)} CASCADE")
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise RuntimeError(
+            f"cannot empty the bench tables ({error}); drop the database and run again:"
+            " make bench FRESH=1 does"
+        ) from error
 
 
 def _copy_rows(connection: psycopg.Connection, posts: int, seed: int) -> tuple[list[int], float]:

@@ -165,6 +165,9 @@ def document(results: dict, summary: dict) -> str:
         f"{load.get('load_seconds', 'n/a')} s (COPY {load.get('copy_seconds', 'n/a')} s, "
         f"indexes and ANALYZE {load.get('index_seconds', 'n/a')} s)"
         + (" - already loaded, not timed this run" if load.get("skipped") else ""),
+        f"- Indexes dropped for the load and rebuilt from pg_indexes' own definitions:"
+        f" {', '.join(load.get('indexes_rebuilt', [])) or 'n/a'}; identical after:"
+        f" {load.get('indexes_identical', 'n/a')}; then ANALYZE",
         f"- Our server: `{results['server_command']}`",
         f"- Knobs: {json.dumps(k)}",
         "",
