@@ -42,12 +42,16 @@ ITEM_COLUMNS = (
 )
 
 
+NULL = r"\N"
+
+
 def copy_line(values) -> str:
     """One row in COPY's text format."""
     return "\t".join([_copy_field(value) for value in values]) + "\n"
 
 
-def _text(value: str) -> str:
+def text_field(value: str) -> str:
+    """A string as COPY's text format needs it: backslashes and control characters escaped."""
     if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
         return (
             value.replace("\\", "\\\\")
@@ -59,7 +63,7 @@ def _text(value: str) -> str:
 
 
 _FORMATS = {
-    str: _text,
+    str: text_field,
     int: str,
     float: repr,
     bool: lambda value: "t" if value else "f",

@@ -24,7 +24,7 @@ from app.me.names import mask_name
 from app.me.service import policies
 from app.posts.contact import _fernet
 from app.posts.service import lifetime, public_position_of
-from bench.copytext import copy_line
+from bench.copytext import NULL, copy_line, text_field
 from geo.cities import cities
 from geo.districts import SLACK_DEGREES, all_districts, mainland_outline
 from geo.points import EARTH_RADIUS_M, LonLat
@@ -221,7 +221,8 @@ class Planner:
         phone = f"{PHONE_PREFIX}{user_id:08d}"
         # One encryption per user, reused by their posts: Fernet is the costliest step here.
         # encrypt_phone, with the key's Fernet built once per chunk instead of per number.
-        contact = (self._fernet.encrypt(phone.encode()), mask_mobile(phone))
+        token = self._fernet.encrypt(phone.encode())
+        contact = f"\\\\x{token.hex()}\t{mask_mobile(phone)}"
         first_created = None
         for _post in range(size):
             created = self._post(chunk, user_id, (home, area_code), contact)
@@ -231,9 +232,10 @@ class Planner:
         chunk.users.append(
             copy_line((user_id, self._display_name(), self._id_number_hmac(city, user_id), joined))
         )
-        chunk.verifications.append(copy_line((user_id, "identity", PROVIDER, joined)))
+        # By hand, as below: ids, fixed words and ISO times need no escaping.
+        chunk.verifications.append(f"{user_id}\tidentity\t{PROVIDER}\t{joined}\n")
         chunk.consents.extend(
-            copy_line((user_id, purpose, version, joined)) for purpose, version in self.consents
+            f"{user_id}\t{purpose}\t{version}\t{joined}\n" for purpose, version in self.consents
         )
 
     def _display_name(self) -> str:
@@ -271,25 +273,24 @@ class Planner:
         if rng.random() < shape["address_hint_share"]:
             hint = rng.choice(shape["address_hints"])
         public_position = public_position_of(home)
-        chunk.posts.append(
-            copy_line(
-                (
-                    post_id,
-                    user_id,
-                    kind,
-                    status,
-                    items[0][0].edition_id,
-                    home.to_ewkt(),
-                    public_position,
-                    area_code,  # None: left to the database (see _area_codes)
-                    self._note(kind, urgency, items),
-                    hint,
-                    sorted(set(urgency)),  # as create_post stores it
-                    *contact,
-                    *times.values(),
-                )
-            )
+        # By hand rather than copy_line, the fields in POST_COLUMNS' order: only the note and
+        # the hint are free text to escape.
+        fields = (
+            str(post_id),
+            str(user_id),
+            kind,
+            status,
+            str(items[0][0].edition_id),
+            home.to_ewkt(),
+            public_position,
+            area_code or NULL,  # NULL: left to the database (see _area_codes)
+            text_field(self._note(kind, urgency, items)),
+            NULL if hint is None else text_field(hint),
+            "{" + ",".join(sorted(set(urgency))) + "}",  # as create_post stores it
+            contact,
+            *(value or NULL for value in times.values()),
         )
+        chunk.posts.append("\t".join(fields) + "\n")
         # Items by hand rather than copy_line: they are the most rows, and these fields need
         # no escaping (codes, numbers, ISO times, EWKT).
         post_fields = f"{kind}\t{status}\t{times['created_at']}\t{times['expires_at']}"
