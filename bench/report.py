@@ -72,6 +72,8 @@ def machine() -> dict:
         models = [line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")]
     with open("/proc/meminfo", encoding="utf-8") as handle:
         memory_kb = int(handle.readline().split()[1])
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        load_average = handle.read().split()[0]
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
     return {
         "cpu": models[0] if models else platform.processor(),
@@ -80,6 +82,7 @@ def machine() -> dict:
         "kernel": platform.release(),
         "python": sys.version.split()[0],
         "wrk": wrk_version.split("[")[0].strip(),
+        "load_average": float(load_average),
     }
 
 
@@ -159,7 +162,10 @@ def document(results: dict, summary: dict) -> str:
         "## Run",
         "",
         f"- Date: {results['started_at']} to {results['finished_at']} (UTC)",
-        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Linux {m['kernel']}",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Linux {m['kernel']};"
+        f" load average {results.get('load_average_start', 'n/a')} at the start,"
+        f" {m.get('load_average', 'n/a')} at the end (above the core count, other work shared the"
+        " machine and every figure is lower for it)",
         f"- PostgreSQL {v['postgresql']}, PostGIS {v['postgis']}, Python {m['python']}, {m['wrk']}",
         f"- Dataset: {results['posts']:,} posts (bench/generate.py); load took "
         f"{load.get('load_seconds', 'n/a')} s (COPY {load.get('copy_seconds', 'n/a')} s, "
@@ -201,7 +207,13 @@ def document(results: dict, summary: dict) -> str:
         )
     lines += [
         "",
-        f"Service RSS: start {results['rss_start']} MB, end {results['rss_end']} MB.",
+        f"Service RSS (server and workers): {results['rss_start']['total_mb']} MB at the start"
+        f" ({', '.join(map(str, results['rss_start']['processes_mb']))}),"
+        f" {results['rss_end']['total_mb']} MB at the end"
+        f" ({', '.join(map(str, results['rss_end']['processes_mb']))}).",
+        "",
+        "With sync workers every request waits its turn behind the square's, so in the mixed run"
+        " the other endpoints' latencies are mostly that wait.",
         "",
         f"## Square only ({k['compare_seconds']} s, {k['connections']} connections,"
         f" {k['workers']} workers, same URLs)",

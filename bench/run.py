@@ -91,6 +91,9 @@ def main() -> int:
     run_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     base = f"http://{HOST}:{k['port']}"
     results: dict = {"knobs": k, "started_at": datetime.now(UTC).isoformat()}
+    with open("/proc/loadavg", encoding="ascii") as handle:
+        # A busy machine (other work on the same cores) lowers every figure: recorded.
+        results["load_average_start"] = float(handle.read().split()[0])
     work = tempfile.mkdtemp(prefix="medshare-bench-")
     with app.app_context():
         prepared = fixtures.write_request_files(work)
