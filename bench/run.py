@@ -62,6 +62,8 @@ def mixed_run(base: str, files: dict, k: dict, run_id: str) -> dict:
     of requests are square reads when each side endpoint has one connection of 16.
     """
     side = len(MIXED_SIDE_ENDPOINTS)
+    if k["connections"] <= side:
+        raise SystemExit(f"CONNECTIONS must be more than {side}: one each for the side endpoints")
     runs = {
         "square": ("get.lua", [files["square_mixed"]], k["connections"] - side, 2),
         "detail": ("get.lua", [files["detail"]], 1, 1),
