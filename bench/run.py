@@ -18,6 +18,7 @@ import tempfile
 from datetime import UTC, datetime
 
 from app import create_app
+from app.extensions import db
 from bench import database, fixtures, report, servers, wrk
 
 HOST = "127.0.0.1"
@@ -97,11 +98,10 @@ def main() -> int:
         # A busy machine (other work on the same cores) lowers every figure: recorded.
         results["load_average_start"] = float(handle.read().split()[0])
     work = tempfile.mkdtemp(prefix="medshare-bench-")
+    say(f"request files and server logs in {work}")
     with app.app_context():
         prepared = fixtures.write_request_files(work)
         files, user_ids = prepared["files"], prepared["load_user_ids"]
-        from app.extensions import db
-
         results["posts"] = db.session.execute(db.text("SELECT count(*) FROM posts")).scalar()
     env = server_env()
     ours = servers.serve_command(HOST, k["port"], k["workers"])
