@@ -11,6 +11,8 @@ import re
 
 import yaml
 from flask import current_app, has_request_context, request
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 # Accept-Language tags we recognise, mapped onto the locales we have strings for.
 ACCEPTED_TAGS = {
@@ -65,7 +67,14 @@ def negotiate_locale() -> str:
     default = current_app.config["DEFAULT_LOCALE"]
     if not has_request_context():
         return default
-    best = request.accept_languages.best_match(list(ACCEPTED_TAGS))
+    return _locale_of(request.headers.get("Accept-Language", ""), default)
+
+
+# Answers call negotiate_locale for every string they show (a square page, dozens of times), and
+# clients send a handful of distinct headers; bounded, so odd headers cannot grow it.
+@functools.lru_cache(maxsize=256)
+def _locale_of(accept_language: str, default: str) -> str:
+    best = parse_accept_header(accept_language, LanguageAccept).best_match(list(ACCEPTED_TAGS))
     return ACCEPTED_TAGS.get(best, default)
 
 
