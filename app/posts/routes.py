@@ -18,6 +18,7 @@ from app.posts.schemas import (
 )
 from app.posts.views import PostView, Reader
 from app.square import service as square
+from app.square.output import page_response, posts_response
 from app.square.query import square_query
 from app.square.schemas import SquarePageSchema, SquareQuerySchema, SquareSearchSchema
 from geo.coordinates import to_wgs84
@@ -47,7 +48,7 @@ class Posts(MethodView):
     @bp.response(200, SquarePageSchema)
     def get(self, args):
         """The square: open posts, nearest first (with lat/lng) or newest first; no sign-in"""
-        return square.read_square(square_query(args))
+        return page_response(square.read_square(square_query(args)))
 
     @signed_in(bp)
     @bp.arguments(IdempotencyHeaderSchema, location="headers")
@@ -71,7 +72,7 @@ class Search(MethodView):
     @bp.response(200, SquarePageSchema)
     def post(self, args):
         """The square with filters in a JSON body, for polygons too long for a URL"""
-        return square.read_square(square_query(args))
+        return page_response(square.read_square(square_query(args)))
 
 
 @bp.route("/mine")
@@ -157,7 +158,7 @@ class Matches(MethodView):
         """For the owner of an open post: nearest open posts of the other kind sharing a
         medicine, measured from the post"""
         post = service.post_to_match(post_id, current_user)
-        return square.matches_for(post, args["coordinate_system"])
+        return posts_response(square.matches_for(post, args["coordinate_system"]))
 
 
 @bp.route("/<int:post_id>/contact")

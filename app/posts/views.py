@@ -1,6 +1,7 @@
 """A post as one reader sees it: the public parts for everyone, all of it for its owner."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from geoalchemy2 import WKTElement
 from geoalchemy2.shape import to_shape
@@ -80,10 +81,7 @@ class PostView:
 
     @property
     def status(self) -> str:
-        # An open post past its time is expired, whether or not the sweep has marked it yet.
-        if self._post.status == "open" and not self._post.on_the_square:
-            return "expired"
-        return self._post.status
+        return shown_status(self._post.status, self._post.expires_at)
 
     @property
     def note(self) -> str:
@@ -107,12 +105,12 @@ class PostView:
 
     @property
     def approximate_location(self) -> dict:
-        return self._point(public_point(self._post))
+        return shown_point(public_point(self._post), self._reader.coordinate_system)
 
     @property
     def location(self) -> dict:
         shape = _shape(self._owner_only(self._post.location))
-        return self._point(LonLat(shape.x, shape.y))
+        return shown_point(LonLat(shape.x, shape.y), self._reader.coordinate_system)
 
     @property
     def contact_phone(self) -> str | None:
@@ -126,19 +124,38 @@ class PostView:
 
     @property
     def distance(self) -> dict:
-        # Measured over the globe: the square ranks by planar Mercator distance, which agrees
-        # with it to 0.5% within 50 km but grows off beyond a few hundred (2,857 km shown for
-        # Chengdu to Harbin's 2,582).
         if self._reader.point is None:
             raise AttributeError("no point to measure from")
-        metres = great_circle_metres(self._reader.point, public_point(self._post))
-        shown = public_distance(metres)
-        return {"metres": shown.metres, "nearby": shown.nearby, "text": distance_text(shown)}
+        return shown_distance(self._reader.point, public_point(self._post))
 
-    def _point(self, point: LonLat) -> dict:
-        system = self._reader.coordinate_system
-        shown = from_wgs84(point, system)
-        return {"lat": round(shown.lat, 6), "lng": round(shown.lon, 6), "coordinate_system": system}
+
+def shown_status(status: str, expires_at: datetime) -> str:
+    """The status a reader sees: an open post past its time is expired, whether or not the
+    sweep has marked it yet."""
+    if status == "open" and expires_at <= datetime.now(UTC):
+        return "expired"
+    return status
+
+
+def shown_point(point: LonLat, coordinate_system: str) -> dict:
+    """A WGS 84 point as answers give it, in the reader's coordinate system."""
+    shown = from_wgs84(point, coordinate_system)
+    return {
+        "lat": round(shown.lat, 6),
+        "lng": round(shown.lon, 6),
+        "coordinate_system": coordinate_system,
+    }
+
+
+def shown_distance(reader_point: LonLat, post_point: LonLat) -> dict:
+    """How far a post's public point is from the reader, rounded as geo.privacy says.
+
+    Measured over the globe: the square ranks by planar Mercator distance, which agrees with it
+    to 0.5% within 50 km but grows off beyond a few hundred (2,857 km shown for Chengdu to
+    Harbin's 2,582).
+    """
+    shown = public_distance(great_circle_metres(reader_point, post_point))
+    return {"metres": shown.metres, "nearby": shown.nearby, "text": distance_text(shown)}
 
 
 def distance_text(shown: PublicDistance) -> str:
