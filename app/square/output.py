@@ -6,22 +6,15 @@ functions give exactly what PublicPostSchema documents, through the same helpers
 tests/square/test_output.py holds them equal to that schema's dump and to the OpenAPI document.
 """
 
-import functools
-
 import orjson
 from flask import Response, current_app
 from sqlalchemy import Row
 
 from app.catalog.service import catalog_rules
 from app.i18n import negotiate_locale
-from app.posts.views import Reader, shown_distance, shown_point, shown_status
+from app.posts.views import Reader, shown_distance, shown_note, shown_point, shown_status
 from app.square.service import SquarePage
 from geo.mercator import from_mercator
-from moderation.masking import mask_personal_data
-
-# Everyone refreshes the same nearby posts, so each worker masks a note once, not on every read
-# (masking was a third of the square's time). Notes are at most 500 characters: a few MB at most.
-NOTES_MASKED_PER_WORKER = 4096
 
 
 def page_response(page: SquarePage) -> Response:
@@ -54,7 +47,7 @@ def _public_post(row: Row, reader: Reader, units: dict[str, str], name_index: in
         "kind": row.kind,
         "status": shown_status(row.status, row.expires_at),
         "items": [_item(item, units, name_index) for item in row.items],
-        "note": _masked_note(row.note),
+        "note": shown_note(row.note, row.public_note),
         "urgency": row.urgency,
         "area_code": row.area_code,
         "area_name": row.area_name,
@@ -66,11 +59,6 @@ def _public_post(row: Row, reader: Reader, units: dict[str, str], name_index: in
     if reader.point is not None:
         post["distance"] = shown_distance(reader.point, point)
     return post
-
-
-@functools.lru_cache(maxsize=NOTES_MASKED_PER_WORKER)
-def _masked_note(note: str) -> str:
-    return mask_personal_data(note)
 
 
 def _item(item: list, units: dict[str, str], name_index: int) -> dict:

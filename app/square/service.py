@@ -186,6 +186,7 @@ def page_statement(query: SquareQuery, medicines: list[int] | None, limit: int) 
             Post.kind,
             Post.status,
             Post.note,
+            Post.public_note,
             Post.urgency,
             Post.area_code,
             District.name_zh.label("area_name"),

@@ -24,6 +24,7 @@ MEDICINE_SETS = (
 )
 NOTES = ("", "急需，谢谢", "电话 13912345678 微信 abc_def123", "3号楼2单元 1502室 north gate")
 URGENCIES = ((), ("elderly",), ("infant", "pregnant"))
+MODERATED_NOTE = "电话 *********** 微信 **********"
 
 
 @pytest.fixture
@@ -46,6 +47,9 @@ def varied_posts(db_session, catalog):
                 at=SHANGHAI.offset((index % 7 - 3) * 5_000, (index % 5 - 2) * 9_000 + index),
             )
         )
+    # A moderator's masking replaces the automatic one.
+    posts[2].public_note = MODERATED_NOTE
+    db_session.flush()
     # What the database holds, as the square reads it, not what this session was given.
     db_session.expire_all()
     return posts
@@ -109,3 +113,10 @@ def test_without_an_asking_point_no_distance_is_written(app, client, db_session,
     ids = [post["id"] for post in posts]
     expected = _marshmallow_dump(app, db_session, ids, Reader(), "zh-CN")
     assert posts == expected
+
+
+def test_the_square_shows_a_moderators_masking_instead_of_the_automatic_one(client, varied_posts):
+    answer = client.get(SQUARE, query_string={"sort": "time", "limit": 50})
+    notes = {post["id"]: post["note"] for post in answer.get_json()["posts"]}
+    assert notes[varied_posts[2].id] == MODERATED_NOTE
+    assert notes[varied_posts[6].id] != varied_posts[6].note
