@@ -46,11 +46,13 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {
         # Bound parameters carry phone numbers and coordinates; keep them out of error messages.
         "hide_parameters": True,
-        "pool_pre_ping": True,
         "pool_size": _env_int("DATABASE_POOL_SIZE", 5),
         # An unreachable database fails /readyz and requests in seconds instead of hanging workers.
         "connect_args": {"connect_timeout": _env_int("DATABASE_CONNECT_TIMEOUT", 5)},
     }
+
+    # Pooled connections idle longer than this are pinged before use (see app/db_pool.py).
+    DATABASE_PING_AFTER_IDLE_SECONDS = _env_int("DATABASE_PING_AFTER_IDLE_SECONDS", 10)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_BODY_BYTES", 64 * 1024)
     # Origins whose pages may call the API from a browser (comma-separated, or * for any):

@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # app.models is imported for its side effect: every table registered on db.metadata.
-from app import cli, errors, models, request_guards, request_log  # noqa: F401
+from app import cli, db_pool, errors, models, request_guards, request_log  # noqa: F401
 from app.areas.routes import bp as areas_bp
 from app.auth import tokens, wechat
 from app.auth.routes import bp as auth_bp
@@ -47,6 +47,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     request_log.init_app(app)
     db.init_app(app)
+    db_pool.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
     cors.init_app(

@@ -8,7 +8,8 @@ bind parameters. So each worker builds and compiles a shape once and then only s
 
 from collections.abc import Callable, Hashable
 
-from sqlalchemy import Row, Select
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+from sqlalchemy import Connection, Row, Select
 
 from app.extensions import db
 
@@ -35,11 +36,13 @@ class ShapeCache:
         """
         connection = db.session.connection()
         if shape is None:
-            return connection.execute(build()).all()
+            return _lone_read(connection, lambda: connection.execute(build()).all())
         if shape not in self._compiled:
             self._compiled[shape] = self._compile(build(), connection, values)
         sql, constants = self._compiled[shape]
-        return connection.exec_driver_sql(sql, {**constants, **values}).all()
+        return _lone_read(
+            connection, lambda: connection.exec_driver_sql(sql, {**constants, **values}).all()
+        )
 
     @staticmethod
     def _compile(statement: Select, connection, values: dict) -> tuple[str, dict]:
@@ -50,3 +53,23 @@ class ShapeCache:
         # What is left are constants of the shape itself, such as status = 'open'.
         constants = {name: value for name, value in compiled.params.items() if name not in values}
         return str(compiled), constants
+
+
+def _lone_read(connection: Connection, read: Callable[[], list[Row]]) -> list[Row]:
+    """Run a request's only statement outside a transaction when none is open yet.
+
+    One statement sees one snapshot by itself. psycopg2 would send BEGIN before it and the pool
+    ROLLBACK after it: two round trips of four, each a wait for a busy server (measured in the
+    commit that made this). Inside an open transaction (a test's, or a request that wrote
+    first) the read joins it as before.
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection.autocommit or (
+        dbapi_connection.get_transaction_status() != TRANSACTION_STATUS_IDLE
+    ):
+        return read()
+    dbapi_connection.autocommit = True
+    try:
+        return read()
+    finally:
+        dbapi_connection.autocommit = False
