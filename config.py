@@ -90,6 +90,8 @@ class Config:
     # the nearest post on each page, so depth is capped; narrowing the area goes further.
     SQUARE_DEFAULT_LIMIT = _env_int("SQUARE_DEFAULT_LIMIT", 20)
     SQUARE_MAX_DEPTH = _env_int("SQUARE_MAX_DEPTH", 500)
+    # How long each worker trusts its copy of the catalog's ids (see app/square/medicines.py).
+    SQUARE_CATALOG_SECONDS = _env_int("SQUARE_CATALOG_SECONDS", 60)
 
     # Moderation. Reports from this many different people (about a problem, not "already
     # resolved") take a post off the square until a moderator decides.
@@ -194,6 +196,8 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
+    # Each test loads the catalog in its own rolled-back transaction, with new ids.
+    SQUARE_CATALOG_SECONDS = 0
     # argon2's fastest profile keeps the suite quick; it is not reachable from the environment.
     STAFF_ARGON2_PROFILE = "CHEAPEST"
     SQLALCHEMY_DATABASE_URI = os.environ.get(

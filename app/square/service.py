@@ -30,11 +30,11 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from app.areas.models import District
 from app.catalog.models import Medicine
 from app.errors import FieldsInvalid
-from app.extensions import db
 from app.posts.models import PUBLIC_SRID, Post, PostItem
 from app.posts.views import Reader, public_point
 from app.square.areas import AreaFilter
 from app.square.cursor import Cursor
+from app.square.medicines import catalog_entries
 from app.square.sql_cache import ShapeCache
 from geo.mercator import to_mercator
 from geo.points import LonLat
@@ -258,23 +258,22 @@ def medicine_ids(query: SquareQuery) -> list[int] | None:
     """Catalog ids (of every edition, since posts keep theirs) the filters allow; None: any."""
     if not query.medicines and query.group is None:
         return None
-    conditions = []
+    entries = catalog_entries()
     errors = {}
     if query.medicines:
-        known = set(
-            db.session.scalars(select(Medicine.code).where(Medicine.code.in_(query.medicines)))
-        )
-        unknown = [code for code in query.medicines if code not in known]
-        if unknown:
+        known = {code for _, code, _ in entries}
+        if any(code not in known for code in query.medicines):
             errors["medicine"] = [UNKNOWN_MEDICINE]
-        conditions.append(Medicine.code.in_(query.medicines))
-    if query.group is not None:
-        if not db.session.scalar(select(func.count()).where(Medicine.symptom_group == query.group)):
-            errors["group"] = [UNKNOWN_GROUP]
-        conditions.append(Medicine.symptom_group == query.group)
+    if query.group is not None and all(group != query.group for _, _, group in entries):
+        errors["group"] = [UNKNOWN_GROUP]
     if errors:
         raise FieldsInvalid(errors=errors)
-    return list(db.session.scalars(select(Medicine.id).where(*conditions).order_by(Medicine.id)))
+    return [
+        medicine_id
+        for medicine_id, code, group in entries
+        if (not query.medicines or code in query.medicines)
+        and (query.group is None or group == query.group)
+    ]
 
 
 def _nearest_branch(query: SquareQuery, origin, source: _Source) -> Select:
