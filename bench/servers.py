@@ -2,7 +2,7 @@
 
 Ours is started with the very command `make run` uses (read from `make -n run`, so a change of
 server or options there reaches the bench without editing it); the bare Flask reference runs
-under that same command with its module in place of wsgi:app.
+under that same command with its module in place of ours (app.serve:app).
 """
 
 import os
@@ -13,7 +13,7 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUR_APP = "wsgi:app"
+OUR_APP = "app.serve:app"
 READY_SECONDS = 60
 
 
