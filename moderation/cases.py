@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.posts.models import RENEWABLE_STATUSES, Post
 from moderation import audit
+from moderation.masking import mask_personal_data
 from moderation.models import ModerationCase, Report
 from moderation.screening import load_rules, screen
 
@@ -23,10 +24,16 @@ APPEAL_WEIGHT = 5
 SCREENED_FIELDS = ("note", "address_hint")
 
 
-def screen_post(post: Post) -> bool:
+def screen_post(post: Post, *, edited_from: str | None = None, masked_by_hand=False) -> bool:
     """Screen a new or edited post's free text for trading; hold it for a moderator on a hit.
 
     The caller has flushed the post and commits.
+
+    Args:
+        edited_from: the note before an owner's edit; the edit is audited, masked, so the
+            moderator can still see what a held post said when it was held.
+        masked_by_hand: a moderator had masked the old note by hand, so the new one goes back to
+            a moderator whether or not a rule hits: automatic masking missed something before.
 
     Returns:
         Whether the post is held (or stays held) for review.
@@ -45,15 +52,27 @@ def screen_post(post: Post) -> bool:
         for hit in screen(getattr(post, field) or "", rules)
     ]
     case = open_case_of(post.id)
-    if case is None and not hits:
+    if case is None and not hits and not masked_by_hand:
         return False
     if case is None:
         case = open_case(post, "screening")
+    earlier_hits = case.rule_hits
     case.rule_hits = hits
     case.rules_version = str(rules.version)
     changed(case, post)
+    if edited_from is not None:
+        audit.record(
+            "edit.note",
+            user_id=post.user_id,
+            case_id=case.id,
+            post_id=post.id,
+            before={"note": mask_personal_data(edited_from), "rule_hits": earlier_hits},
+            after={"note": mask_personal_data(post.note), "rule_hits": hits},
+        )
     if hits:
         hold(post, case, "hold.screening")
+    elif masked_by_hand:
+        hold(post, case, "hold.masked_note_edited")
     return post.status == "held"
 
 
@@ -114,4 +133,6 @@ def changed(case: ModerationCase, post: Post) -> None:
     """Something the moderator must see arrived: a decision made before it is stale."""
     db.session.flush()
     case.version += 1
-    case.priority = priority_of(case, post)
+    # Never lower while open: an edit that takes the hits away does not send a held post to the
+    # back of the queue.
+    case.priority = max(case.priority, priority_of(case, post))

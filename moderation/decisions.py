@@ -25,6 +25,10 @@ from moderation.queue import CaseClosed, holds_lease, locked_case
 MASK_CHARACTERS = frozenset("*＊")
 # Post statuses a decision can move a post out of; a post its owner deleted or withdrew stays so.
 MODERATED_STATUSES = ("open", "expired", "held", "hidden", "removed", "resolved")
+# Decisions that put a post back up: they cannot apply to a banned or deleted account's post, nor
+# to one its owner deleted or withdrew (remove closes such an item).
+REOPENING = frozenset({"approve", "dismiss_reports", "edit_masking"})
+PUBLIC_NOTE_ONLY_FOR_MASKING = "Only an edit_masking decision takes a public_note."
 MASKING_MUST_ONLY_HIDE = (
     "Must be the note with some characters replaced by *, and nothing else changed."
 )
@@ -84,7 +88,14 @@ def decide(
         raise LeaseRequired
     if case.version != version:
         raise StaleVersion(current=case.version)
+    if public_note is not None and decision != "edit_masking":
+        raise FieldsInvalid(errors={"public_note": [PUBLIC_NOTE_ONLY_FOR_MASKING]})
     poster = db.session.get(User, post.user_id)
+    if decision in REOPENING and (
+        poster.status != "active" or post.status not in MODERATED_STATUSES
+    ):
+        # Nothing would happen; saying so beats recording a decision that did nothing.
+        raise DecisionNotApplicable
     before = _snapshot(case, post, poster)
     EFFECTS[decision](case, post, poster, public_note)
     now = datetime.now(UTC)

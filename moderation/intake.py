@@ -11,7 +11,14 @@ from app.auth.models import User
 from app.errors import DomainError
 from app.extensions import db
 from app.posts.models import Post
-from app.posts.service import PostClosed, PostNotOpen, is_owner, owned_post, post_for_reader
+from app.posts.service import (
+    PostClosed,
+    PostNotOpen,
+    PostUnderReview,
+    is_owner,
+    owned_post,
+    post_for_reader,
+)
 from moderation import audit
 from moderation.cases import changed, hold, open_case, open_case_of
 from moderation.models import ModerationCase, Report
@@ -35,10 +42,6 @@ class NothingToAppeal(DomainError):
 
 class AppealUsed(DomainError):
     code = "appeal_used"
-
-
-class UnderReview(DomainError):
-    code = "under_review"
 
 
 def file_report(post_id: int, reporter: User, reason: str, note: str) -> Report:
@@ -86,7 +89,7 @@ def appeal(post_id: int, user: User, note: str) -> ModerationCase:
     Raises:
         PostNotFound, NotPostOwner: as for owned_post.
         PostClosed: the owner deleted the post, or withdrew it: nothing is left to restore.
-        UnderReview: the post is in the queue already.
+        PostUnderReview: the post is in the queue already.
         NothingToAppeal: no decision against the post.
         AppealUsed: the post was appealed before.
     """
@@ -94,7 +97,7 @@ def appeal(post_id: int, user: User, note: str) -> ModerationCase:
     if post.status in WITHDRAWN_BY_OWNER:
         raise PostClosed
     if open_case_of(post.id) is not None:
-        raise UnderReview
+        raise PostUnderReview
     last = last_decision(post.id)
     if last is None or last.decision not in APPEALABLE_DECISIONS:
         raise NothingToAppeal

@@ -21,10 +21,16 @@ class Outcome:
     decided_at: datetime | None
     appealed: bool
     can_appeal: bool
+    # The note as everyone else sees it, so the owner knows what a masking decision left showing.
+    public_note: str
 
 
-def outcome_of(post: Post) -> Outcome:
-    """Moderation as the post's owner sees it: reporters and moderators stay unnamed."""
+def outcome_of(post: Post, public_note: str) -> Outcome:
+    """Moderation as the post's owner sees it: reporters and moderators stay unnamed.
+
+    Args:
+        public_note: the note as everyone but the owner sees it.
+    """
     cases = list(
         db.session.scalars(
             select(ModerationCase)
@@ -51,4 +57,5 @@ def outcome_of(post: Post) -> Outcome:
             and last is not None
             and last.decision in APPEALABLE_DECISIONS
         ),
+        public_note=public_note,
     )

@@ -201,6 +201,9 @@ class ModerationOutcomeSchema(ma.Schema):
     decided_at = ma.fields.DateTime(allow_none=True)
     appealed = ma.fields.Boolean(metadata={"description": "A post may be appealed once"})
     can_appeal = ma.fields.Boolean()
+    public_note = ma.fields.String(
+        metadata={"description": "The note as everyone else sees it: masked, by rule or by hand"}
+    )
 
 
 class PostSchema(PublicPostSchema):

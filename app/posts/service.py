@@ -58,6 +58,12 @@ class OwnPostContact(DomainError):
     code = "own_post_contact"
 
 
+class PostUnderReview(DomainError):
+    """Held for a moderator: nothing but an edit or a deletion until they decide."""
+
+    code = "under_review"
+
+
 class PostClosed(DomainError):
     """The post was removed, withdrawn or deleted, or is resolved and the action needs it open."""
 
@@ -335,6 +341,8 @@ def renew_post(post_id: int, user: User) -> Post:
         TooManyOpenPosts: renewing an expired post would pass the open-post limit.
     """
     post = owned_post(post_id, user)
+    if post.status == "held":
+        raise PostUnderReview
     if post.status not in RENEWABLE_STATUSES:
         raise PostClosed
     _require_may_post(user)
@@ -359,11 +367,13 @@ def edit_note(post_id: int, user: User, note: str) -> Post:
     if post.status not in EDITABLE_STATUSES:
         # Only a post that is, or may again be, on the square has a note worth changing.
         raise PostClosed
+    edited_from = post.note
+    masked_by_hand = post.public_note is not None
     post.note = note
-    # A moderator's masking was of the old words.
+    # A moderator's masking was of the old words; the new ones go back to a moderator.
     post.public_note = None
     db.session.flush()
-    screen_post(post)
+    screen_post(post, edited_from=edited_from, masked_by_hand=masked_by_hand)
     db.session.commit()
     return post
 
@@ -411,5 +421,7 @@ def expire_posts() -> int:
 def _refuse_closed(post: Post) -> None:
     # Held and hidden posts wait on, or were taken down by, a moderator: resolving one would
     # show it by its link again.
-    if post.status in ("held", "hidden", "removed", "withdrawn", "deleted"):
+    if post.status == "held":
+        raise PostUnderReview
+    if post.status in ("hidden", "removed", "withdrawn", "deleted"):
         raise PostClosed

@@ -106,7 +106,8 @@ class PostView:
 
     @property
     def moderation(self) -> Outcome:
-        return outcome_of(self._owner_only(self._post))
+        post = self._owner_only(self._post)
+        return outcome_of(post, public_note(post))
 
     @property
     def catalog_edition(self) -> str:

@@ -20,7 +20,15 @@ from tests.moderation.intake_helpers import (
     users,
 )
 
-OUTCOME_FIELDS = {"under_review", "decision", "reason", "decided_at", "appealed", "can_appeal"}
+OUTCOME_FIELDS = {
+    "under_review",
+    "decision",
+    "reason",
+    "decided_at",
+    "appealed",
+    "can_appeal",
+    "public_note",
+}
 SALE = rule_case("sale_words")
 # What a moderator's masking hides of SALE ("出售布洛芬两盒，有需要的联系我"): only with *.
 MASKED_SALE = "**布洛芬两盒，有需要的联系我"
@@ -180,6 +188,7 @@ def test_approving_an_appeal_puts_the_post_back_on_the_square(
         "decided_at": mine["moderation"]["decided_at"],
         "appealed": True,
         "can_appeal": False,
+        "public_note": SALE,
     }
 
 
@@ -188,7 +197,8 @@ def test_the_owner_sees_the_decision_its_reason_and_that_they_may_appeal(
     client, held, moderator, decision
 ):
     post_id, owner = held
-    assert outcome(client, post_id, owner) == {
+    before = outcome(client, post_id, owner)
+    assert {key: before[key] for key in OUTCOME_FIELDS - {"public_note"}} == {
         "under_review": True,
         "decision": None,
         "reason": None,
@@ -201,7 +211,7 @@ def test_the_owner_sees_the_decision_its_reason_and_that_they_may_appeal(
 
     mine = read(client, post_id, owner).json["moderation"]
     assert mine["decided_at"] is not None
-    assert {key: mine[key] for key in OUTCOME_FIELDS - {"decided_at"}} == {
+    assert {key: mine[key] for key in OUTCOME_FIELDS - {"decided_at", "public_note"}} == {
         "under_review": False,
         "decision": decision,
         "reason": "出售药品",
@@ -243,6 +253,7 @@ def test_others_never_see_moderation_reporters_or_the_original_note(
     own = read(client, post_id, owner).json
     assert own["note"] == "布洛芬一盒，打 13800138000 找我"
     assert set(own["moderation"]) == OUTCOME_FIELDS
+    assert own["moderation"]["public_note"] == public_note
     assert "举报者甲" not in str(own) and "他留了电话" not in str(own)
 
 

@@ -81,6 +81,7 @@ def test_a_decision_changes_post_and_reports_and_tells_the_owner(
         "decided_at": decided["closed_at"],
         "appealed": False,
         "can_appeal": effect.can_appeal,
+        "public_note": HAND_MASKED if decision == "edit_masking" else CLEAN_NOTE,
     }
 
     public = client.get(f"{POSTS}/{post['id']}")
@@ -179,7 +180,7 @@ def test_ban_bars_the_account_stops_its_tokens_and_removes_its_posts(
         assert client.get(f"{POSTS}/{post_id}").status_code == 404
     assert {one.state for one in case_of(post["id"]).reports} == {"upheld"}
 
-    outcome = outcome_of(db.session.get(Post, post["id"]))
+    outcome = outcome_of(db.session.get(Post, post["id"]), "")
     assert (outcome.decision, outcome.can_appeal) == ("ban", False)
     entry = audit_entries(case_id, "decide.ban")[0]
     assert (entry.staff.username, entry.reason) == ("mod.zhao", REASON)
@@ -199,8 +200,10 @@ def test_no_later_decision_puts_a_banned_posters_post_back_on_the_square(
     assert other_case.state == "open" and other_case.post.status == "removed"
 
     more = {"public_note": "*" * len(SALE_NOTE)} if decision == "edit_masking" else {}
-    decided = moderator.claim_and_decide(other_case.id, decision, **more)
-    assert decided.status_code == 200, decided.get_json()
+    refused = moderator.claim_and_decide(other_case.id, decision, **more)
+    assert refused.status_code == 409, refused.get_json()
+    assert refused.get_json()["code"] == "decision_not_applicable"
+    db.session.rollback()
     assert db.session.get(Post, screened["id"]).status == "removed"
     assert client.get(f"{POSTS}/{screened['id']}").status_code == 404
 
@@ -218,5 +221,8 @@ def test_approving_an_appeal_of_a_banned_poster_leaves_their_resolved_post_down(
     assert appealed.status_code == 201, appealed.get_json()
     decide(moderator, case_id, "ban")
 
-    decide(moderator, case_of(resolved["id"]).id, "approve")
+    refused = moderator.claim_and_decide(case_of(resolved["id"]).id, "approve", reason=REASON)
+    assert refused.status_code == 409
+    assert refused.get_json()["code"] == "decision_not_applicable"
+    db.session.rollback()
     assert db.session.get(Post, resolved["id"]).status == "resolved"
