@@ -3,6 +3,7 @@
 import glob
 import os
 import textwrap
+import time
 
 import pytest
 import yaml
@@ -83,6 +84,43 @@ def test_a_word_does_not_run_across_a_comma():
 def test_hits_come_highest_severity_first_then_in_reading_order():
     hits = screen("20元一盒，医院开的，出售")
     assert [hit.rule_id for hit in hits] == ["sale_words", "price_amount", "prescription_words"]
+
+
+def test_barter_and_tips_rank_below_a_sale_with_a_price():
+    severity = {rule.id: rule.severity for rule in RULES.rules}
+    asking_in_kind = max(severity["barter"], severity["tips_fees"])
+    assert asking_in_kind < min(severity["price_amount"], severity["bare_price"])
+
+
+# Notes are at most 500 characters. Each is built to tempt one pattern into backtracking: a
+# run of what a rule starts with that never completes it. A catastrophic regex takes seconds
+# on these; the shipped rules take about a millisecond, so the bound leaves room for a busy
+# machine.
+SLOW_NOTE_BUDGET_SECONDS = 0.05
+TEMPTING_NOTES = {
+    "ordinary": ("家里多的布洛芬一盒30片，每天3次，一次1片，有效期到2025年，不用换任何东西。" * 12)[
+        :500
+    ],
+    "digits": "1" * 500,
+    "chinese-numerals": "十" * 499 + "片",
+    "unit-then-digits": "一盒" + "1" * 497 + "片",
+    "barter-openers": "拿" * 500,
+    "swap-without-end": "换一盒" + "药" * 497,
+    "price-then-nothing": "价格" * 250,
+    "dm-without-price": "dm me " * 83,
+    "spaced-digits": "1 " * 250,
+}
+
+
+@pytest.mark.parametrize("note", TEMPTING_NOTES.values(), ids=TEMPTING_NOTES.keys())
+def test_a_500_character_note_screens_fast_even_when_built_to_backtrack(note):
+    assert len(note) <= 500
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        screen(note)
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < SLOW_NOTE_BUDGET_SECONDS
 
 
 def test_the_shipped_rules_carry_a_version():
