@@ -47,6 +47,21 @@ class ScreeningRulesError(ValueError):
     """The rules file cannot be used; the message names the rule and what is wrong."""
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's loader keeps the last of two equal keys without a word: a rule whose `- id:`
+    line was lost would silently take over the next rule's keys, and one rule would vanish."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                line = key_node.start_mark.line + 1
+                raise ScreeningRulesError(f"line {line}: duplicate key {key!r}")
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 @dataclass(frozen=True, slots=True)
 class RuleHit:
     """One match of one rule; start and end index the text as the user wrote it."""
@@ -196,8 +211,8 @@ def load_rules(path: Path | str = DEFAULT_RULES_PATH) -> RuleSet:
         The RuleSet, rules ordered highest severity first.
 
     Raises:
-        ScreeningRulesError: unknown or missing keys, a bad regex, a rule without cases,
-            a duplicate id.
+        ScreeningRulesError: unknown or missing keys, a key given twice in one mapping, a
+            bad regex, a rule without cases, a duplicate id.
     """
     # Cached by path as given (cheap) and as resolved (one RuleSet per file).
     return _load_rules(Path(path).resolve())
@@ -206,7 +221,7 @@ def load_rules(path: Path | str = DEFAULT_RULES_PATH) -> RuleSet:
 @lru_cache(maxsize=4)
 def _load_rules(path: Path) -> RuleSet:
     with open(path, encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        raw = yaml.load(handle, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     _check_keys(raw, TOP_KEYS, TOP_KEYS, str(path))
     _check_keys(raw["negation"], NEGATION_KEYS, NEGATION_KEYS, "negation")
     if not isinstance(raw["rules"], list) or not raw["rules"]:

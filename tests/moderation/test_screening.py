@@ -189,6 +189,14 @@ def test_the_loader_refuses_a_duplicate_id(tmp_path):
         _load(tmp_path, GOOD_RULE + GOOD_RULE)
 
 
+def test_the_loader_refuses_a_rule_that_lost_its_id_line_and_swallowed_the_next(tmp_path):
+    merged = GOOD_RULE + GOOD_RULE.replace("sale_words", "other_rule").replace(
+        "  - id: other_rule\n", ""
+    )
+    with pytest.raises(ScreeningRulesError, match=r"line \d+: duplicate key 'kind'"):
+        _load(tmp_path, merged)
+
+
 def test_the_loader_refuses_an_unknown_top_level_key(tmp_path):
     header = "version: t.1\nnegation: {words: [不], fillers: [要]}\nowner: me\n"
     with pytest.raises(ScreeningRulesError, match=r"unknown keys \['owner'\]"):
