@@ -36,6 +36,13 @@ bp = Blueprint(
 STAFF_SESSION_SCHEME = "staffSession"
 STAFF_SESSION = [{STAFF_SESSION_SCHEME: []}]
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_HEADER = {
+    "in": "header",
+    "name": "X-CSRFToken",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The csrf_token GET /session answers; without it a POST is 400 csrf_failed",
+}
 
 
 def init_app(app, api) -> None:
@@ -61,6 +68,8 @@ def staff_only(view):
         return view(*args, **kwargs)
 
     guarded = bp.doc(security=STAFF_SESSION)(guarded)
+    if view.__name__.upper() in UNSAFE_METHODS:
+        guarded = bp.doc(parameters=[CSRF_HEADER])(guarded)
     guarded = bp.alt_response(401, response="UNAUTHORIZED")(guarded)
     return bp.alt_response(400, response="BAD_REQUEST")(guarded)
 

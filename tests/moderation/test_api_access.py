@@ -152,3 +152,18 @@ def test_a_decision_without_the_csrf_token_is_refused_and_changes_nothing(modera
     assert answer.status_code == 400 and answer.get_json()["code"] == "csrf_failed"
     case = item(an_item)
     assert case.state == "open" and case.post.status == "held"
+
+
+def test_the_openapi_document_asks_every_moderation_post_for_its_csrf_header(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    posts = [
+        operation
+        for path, item in paths.items()
+        if path.startswith("/api/v1/moderation")
+        for method, operation in item.items()
+        if method == "post"
+    ]
+    assert posts
+    for operation in posts:
+        headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+        assert "X-CSRFToken" in headers
