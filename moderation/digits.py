@@ -1,15 +1,33 @@
 """Reads numbers the way people write them to slip past a filter.
 
-Full-width digits, Chinese numerals for single digits (一三八, 幺, 洞, 拐) and separators inside a
-number are read as plain digits, but only as raw material: a run becomes a number only when the
-detectors in moderation.masking find it forms one, so 一盒 or 两片 are never turned into digits.
+Full-width digits, Chinese numerals for single digits (一三八, 壹叁捌, 幺, 洞, 拐) and separators
+inside a number are read as plain digits, but only as raw material: a run becomes a number only
+when the detectors in moderation.masking find it forms one, so 一盒, 两片 or 叁盒 are never turned
+into digits.
 """
 
 import unicodedata
 from dataclasses import dataclass
 
-# Digits written as characters; 幺, 洞 and 拐 are how 1, 0 and 7 are read out on the phone.
+# Digits written as characters; 幺, 洞 and 拐 are how 1, 0 and 7 are read out on the phone, and
+# the capital (financial) numerals, simplified and traditional, are written to dodge filters. 拾 is
+# ten, never a digit of a number read out digit by digit, so it is not here.
+CAPITAL_DIGITS = {
+    "壹": "1",
+    "贰": "2",
+    "貳": "2",
+    "叁": "3",
+    "參": "3",
+    "肆": "4",
+    "伍": "5",
+    "陆": "6",
+    "陸": "6",
+    "柒": "7",
+    "捌": "8",
+    "玖": "9",
+}
 CHINESE_DIGITS = {
+    **CAPITAL_DIGITS,
     "零": "0",
     "〇": "0",
     "洞": "0",

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from moderation.digits import normalise, run_at
+from moderation.digits import CHINESE_DIGITS, normalise, run_at
 from moderation.numbers import find_numbers
 
 KINDS = (
@@ -59,17 +59,21 @@ QQ_LEAD = re.compile(HANDLE_LEAD.format(words=QQ_WORDS))
 WECHAT_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{5,19}(?![A-Za-z0-9_-])")
 HANDLE_DIGITS = (5, 11)
 # Building, unit, floor and room numbers; the compound or road name before them stays.
-_NUMBER = r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})"
+# Numbers in Chinese numerals count (三号楼, 叁号楼, 两单元), and so does a room read digit by
+# digit (五零一).
+_NUMERALS = "十拾" + "".join(CHINESE_DIGITS)
+_SPOKEN = "".join(CHINESE_DIGITS)
+_NUMBER = rf"(?:\d{{1,4}}|[{_NUMERALS}]{{1,3}})"
 _BUILDING = rf"(?:{_NUMBER}\s*号楼|(?<![A-Za-z])(?:\d{{1,4}}|[A-Za-z]\d{{0,3}})\s*[栋幢座])"
 _UNIT = rf"{_NUMBER}\s*单元"
 _FLOOR = r"\d{1,2}\s*[层楼](?!下|上|道|梯)"
-_ROOM = r"\d{2,5}\s*(?:室|号房|房间)"
-_ROOM_BARE = r"\d{3,4}(?![\d.])"
+_ROOM = rf"(?:\d{{2,5}}|[{_SPOKEN}]{{2,5}})\s*(?:室|号房|房间)"
+_ROOM_BARE = rf"(?:\d{{3,4}}(?![\d.])|[{_SPOKEN}]{{3,4}}(?![{_SPOKEN}]))"
 ADDRESS_DETAIL = re.compile(
     rf"(?<![\d.])(?:{_BUILDING}|{_UNIT}|{_ROOM})"
     rf"(?:[\s-]*(?:{_BUILDING}|{_UNIT}|{_FLOOR}|{_ROOM}|{_ROOM_BARE}))*"
 )
-ADDRESS_NUMERAL = re.compile(r"[0-9A-Za-z一二三四五六七八九十]")
+ADDRESS_NUMERAL = re.compile(rf"[0-9A-Za-z{_NUMERALS}]")
 
 
 @dataclass(frozen=True)
