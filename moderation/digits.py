@@ -100,7 +100,8 @@ def _is_ascii_alnum(char: str) -> bool:
 def read_group(norm: str, start: int, claimed: list[bool]) -> Group | None:
     """The group of digits starting at start, or None when no unclaimed digit is there.
 
-    A trailing X right after ASCII digits is kept as a digit, for identity numbers.
+    A trailing X or x right after ASCII digits is kept as a digit, as written, for identity
+    numbers.
     """
     digits: list[str] = []
     positions: list[int] = []
@@ -115,7 +116,7 @@ def read_group(norm: str, start: int, claimed: list[bool]) -> Group | None:
     after_x = norm[index + 1] if index + 1 < len(norm) else ""
     ends_in_x = following in ("X", "x") and norm[index - 1].isdigit()
     if ends_in_x and not claimed[index] and not _is_ascii_alnum(after_x):
-        digits.append("X")
+        digits.append(following)
         positions.append(index)
         index += 1
         following = after_x

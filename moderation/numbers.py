@@ -8,7 +8,10 @@ from moderation.digits import Group, digit_runs
 MOBILE = re.compile(r"(?:0086|86)?(1[3-9]\d{9})")
 # Area codes: 010 and 02x are three digits, the rest four; local numbers never start with 0.
 LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d\d))([1-9]\d{6,7})")
-ID_18 = re.compile(r"[1-8]\d{5}(?:18|19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]")
+ID_18 = re.compile(r"[1-8]\d{5}(?:18|19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]")
+# After one of these words, or ending in X, any 18 characters are an identity number, typo or not.
+ID_LABEL_BEFORE = re.compile(r"(?:身份证|证件)(?:号码?)?[\s:：是为]*$")
+ID_ANY_18 = re.compile(r"\d{17}[\dXx]")
 ID_15 = re.compile(r"[1-8]\d{5}\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_DIGITS = "10X98765432"
@@ -19,6 +22,8 @@ LONGEST_NUMBER = 18
 NOT_PERSONAL_BEFORE = re.compile(r"(?:批号|批次|lot|准字|条码|货号|编号)[\s:：#]*$", re.IGNORECASE)
 # A number split across the text: parts of at least this many digits, at most this far apart.
 SPLIT_PART_DIGITS = 3
+# How far before a number a label such as 批号 or 身份证号 is looked for.
+LABEL_REACH = 8
 SPLIT_GAP = 12
 SPLIT_PARTS = 3
 
@@ -32,21 +37,29 @@ class NumberHit:
     parts: tuple[tuple[int, int, str], ...]
 
 
-def _valid_id_18(digits: str) -> bool:
+def _is_id_18(digits: str, labelled: bool) -> bool:
+    """An 18-character identity number. One whose check character does not add up is still one
+    when it ends in X (no other number does) or a label says so: a typo leaves 17 true digits."""
+    if (labelled or digits[-1] in "Xx") and ID_ANY_18.fullmatch(digits):
+        return True
+    if not ID_18.fullmatch(digits):
+        return False
     total = sum(int(digit) * weight for digit, weight in zip(digits, ID_WEIGHTS, strict=False))
     return ID_CHECK_DIGITS[total % 11] == digits[17]
 
 
-def classify(digits: str) -> tuple[str, str] | None:
+def classify(digits: str, id_labelled: bool = False) -> tuple[str, str] | None:
     """The kind of a complete number and its masked form, or None if it is not personal data.
 
     Args:
-        digits: ASCII digits (X allowed last), separators removed.
+        digits: ASCII digits (X or x allowed last), separators removed.
+        id_labelled: whether a word such as 身份证 comes right before the number.
 
     Returns:
-        (kind, masked) such as ("mobile", "138****8000"), or None.
+        (kind, masked) such as ("mobile", "138****8000"), or None. The masked form keeps the
+        case of a final x.
     """
-    if ID_18.fullmatch(digits) and _valid_id_18(digits):
+    if _is_id_18(digits, id_labelled):
         return "id_number", digits[:4] + "*" * 10 + digits[-4:]
     if ID_15.fullmatch(digits):
         return "id_number", digits[:4] + "*" * 7 + digits[-4:]
@@ -62,14 +75,19 @@ def _mask_mobile(digits: str) -> str:
     return digits[:3] + "****" + digits[-4:]
 
 
+def _label_before(pattern: re.Pattern, norm: str, group: Group) -> bool:
+    return bool(pattern.search(norm[max(0, group.start - LABEL_REACH) : group.start]))
+
+
 def _not_personal(norm: str, group: Group) -> bool:
-    return bool(NOT_PERSONAL_BEFORE.search(norm[max(0, group.start - 8) : group.start]))
+    return _label_before(NOT_PERSONAL_BEFORE, norm, group)
 
 
 def _match_in_run(norm: str, run: list[Group], first: int) -> tuple[int, NumberHit] | None:
     """The longest number made of consecutive groups starting at run[first]."""
     if run[first].glued_left or _not_personal(norm, run[first]):
         return None
+    id_labelled = _label_before(ID_LABEL_BEFORE, norm, run[first])
     candidates = []
     digits = ""
     for last in range(first, len(run)):
@@ -78,7 +96,7 @@ def _match_in_run(norm: str, run: list[Group], first: int) -> tuple[int, NumberH
             break
         candidates.append((last, digits))
     for last, digits in reversed(candidates):
-        found = classify(digits)
+        found = classify(digits, id_labelled)
         if found and not run[last].glued_right:
             start = run[first].start
             # The + of +86 and the bracket round an area code belong to the number.
