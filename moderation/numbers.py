@@ -26,6 +26,17 @@ SPLIT_PART_DIGITS = 3
 LABEL_REACH = 8
 SPLIT_GAP = 12
 SPLIT_PARTS = 3
+# Words that say which part of a mobile number follows, so parts written in any order can be put
+# back together ("尾号7001，前面137，中间0013"). Only labelled parts are reordered: unlabelled
+# digits out of order could be any numbers at all.
+_PART_END = r"(?:的?(?:数字?|号码?))?(?:是|为)?[\s:：]*$"
+PART_LABELS = {
+    "head": re.compile(rf"(?:前面|前边|开头|(?:前|头)[三3七7]位|前几位){_PART_END}"),
+    "middle": re.compile(rf"(?:中间(?:[四4]位)?|中[四4]位){_PART_END}"),
+    "tail": re.compile(rf"(?:尾号|尾数|末尾|后面|后边|最后|(?:后|末|尾)[四4八8]位){_PART_END}"),
+}
+PART_ORDER = ("head", "middle", "tail")
+MOBILE_DIGITS = 11
 
 
 @dataclass(frozen=True)
@@ -106,31 +117,78 @@ def _match_in_run(norm: str, run: list[Group], first: int) -> tuple[int, NumberH
     return None
 
 
+def _digits(fragments: list[list[Group]]) -> str:
+    return "".join(group.digits for fragment in fragments for group in fragment)
+
+
+def _split_hit(parts: list[list[Group]], in_number_order: list[list[Group]]) -> NumberHit:
+    """Mask a split mobile number part by part, each part getting its slice of 138****8000."""
+    masked = _mask_mobile(_digits(in_number_order))
+    slices = {}
+    for fragment in in_number_order:
+        width = len(_digits([fragment]))
+        slices[id(fragment)], masked = masked[:width], masked[width:]
+    return NumberHit(
+        "mobile", tuple((part[0].start, part[-1].end, slices[id(part)]) for part in parts)
+    )
+
+
+def _nearby(fragments: list[list[Group]], index: int) -> list[list[Group]]:
+    """The fragment at index and up to SPLIT_PARTS - 1 more, each a few characters on."""
+    taken = [fragments[index]]
+    for following in fragments[index + 1 : index + SPLIT_PARTS]:
+        if following[0].start - taken[-1][-1].end > SPLIT_GAP:
+            break
+        taken.append(following)
+    return taken
+
+
+def _role(norm: str, fragment: list[Group]) -> str | None:
+    for role, label in PART_LABELS.items():
+        if _label_before(label, norm, fragment[0]):
+            return role
+    return None
+
+
+def _labelled_mobile(norm: str, nearby: list[list[Group]]) -> tuple[int, NumberHit] | None:
+    """A mobile number whose parts are labelled head, middle and tail, in any order."""
+    for count in range(len(nearby), 1, -1):
+        parts = nearby[:count]
+        roles = [_role(norm, part) for part in parts]
+        if None in roles or len(set(roles)) < count or not {"head", "tail"} <= set(roles):
+            continue
+        by_role = dict(zip(roles, parts, strict=True))
+        ordered = [by_role[role] for role in PART_ORDER if role in by_role]
+        digits = _digits(ordered)
+        if len(digits) == MOBILE_DIGITS and MOBILE.fullmatch(digits):
+            return count, _split_hit(parts, ordered)
+    return None
+
+
+def _ordered_mobile(nearby: list[list[Group]]) -> tuple[int, NumberHit] | None:
+    """A mobile number written in two or three parts in their order."""
+    for count in range(2, len(nearby) + 1):
+        digits = _digits(nearby[:count])
+        if len(digits) >= MOBILE_DIGITS:
+            if len(digits) == MOBILE_DIGITS and MOBILE.fullmatch(digits):
+                return count, _split_hit(nearby[:count], nearby[:count])
+            return None
+    return None
+
+
 def _split_mobiles(norm: str, fragments: list[list[Group]]) -> list[NumberHit]:
     """Mobile numbers written in two or three parts a few characters apart."""
     hits = []
     index = 0
     while index < len(fragments):
-        taken = [fragments[index]]
-        digits = ""
-        for following in fragments[index + 1 : index + SPLIT_PARTS]:
-            if following[0].start - taken[-1][-1].end > SPLIT_GAP:
-                break
-            taken.append(following)
-            digits = "".join(group.digits for fragment in taken for group in fragment)
-            if len(digits) >= 11:
-                break
-        if len(digits) != 11 or not MOBILE.fullmatch(digits):
+        nearby = _nearby(fragments, index)
+        found = _labelled_mobile(norm, nearby) or _ordered_mobile(nearby)
+        if found is None:
             index += 1
             continue
-        masked = _mask_mobile(digits)
-        parts = []
-        for fragment in taken:
-            width = sum(len(group.digits) for group in fragment)
-            parts.append((fragment[0].start, fragment[-1].end, masked[:width]))
-            masked = masked[width:]
-        hits.append(NumberHit("mobile", tuple(parts)))
-        index += len(taken)
+        count, hit = found
+        hits.append(hit)
+        index += count
     return hits
 
 
