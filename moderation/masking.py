@@ -50,13 +50,33 @@ DEGREES_MINUTES_SECONDS = re.compile(
     r"(?:\s*\d{1,2}(?:\.\d+)?\s*(?:\"|″|′′|''))?(?:\s*[NSEW](?![A-Za-z])|[北南东西](?![纬经]))?",
 )
 LARGEST_DEGREE = 180
-# Words people use for WeChat and QQ, including the ones meant to slip past a filter.
-WECHAT_WORDS = r"微信号?|[威薇维]信号?|[Vv]信|(?i:vx|wx|wechat|weixin)|绿泡泡|加[Vv](?![A-Za-z])"
-QQ_WORDS = r"(?i:qq)|扣扣|企鹅"
+# Words people use for WeChat and QQ, including the ones meant to slip past a filter; a space
+# between the characters of a Chinese one (微 信) is one more such way.
+WECHAT_WORDS = (
+    r"微\s?信号?|[威薇维]\s?信号?|[Vv]\s?信|(?i:vx|wx|wechat|weixin)"
+    r"|绿\s?泡\s?泡|加[Vv](?![A-Za-z])"
+)
+QQ_WORDS = r"(?i:qq)|[扣叩]\s?[扣叩]|企\s?鹅|[Qq]\s?(?=号)"
 HANDLE_LEAD = r"(?<![A-Za-z])(?:{words})(?:号码?)?\s*[:：=]?\s*(?:是|为)?\s*[:：]?\s*"
 WECHAT_LEAD = re.compile(HANDLE_LEAD.format(words=WECHAT_WORDS))
 QQ_LEAD = re.compile(HANDLE_LEAD.format(words=QQ_WORDS))
-WECHAT_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{5,19}(?![A-Za-z0-9_-])")
+# A bare Q is too short a word to trust with less: its number must stand alone and start with
+# three digits together, so quarters (Q1 2023) are never read as a QQ number.
+BARE_Q_LEAD = re.compile(r"(?<![A-Za-z])[Qq]\s*[:：]?\s*")
+BARE_Q_FIRST_DIGITS = 3
+_WECHAT_ID = r"[A-Za-z][A-Za-z0-9_-]{5,19}"
+WECHAT_ID = re.compile(rf"{_WECHAT_ID}(?![A-Za-z0-9_-])")
+# A handle with its label after it: "zhangwei_88 (微信)", "12345678 扣扣". Not before words that
+# make the label mean something else (微信支付, QQ群).
+HANDLE_TRAIL = (
+    r"(?<![A-Za-z0-9_-])({handle})\s*(?:([(（\[【]|是我的?)\s*|是\s*)?(?:{words})"
+    r"(?![A-Za-z0-9_])(?!\s?(?:支付|付款|转账|红包|群|公众号|小程序|视频号|空间))"
+)
+WECHAT_TRAIL = re.compile(HANDLE_TRAIL.format(handle=_WECHAT_ID, words=WECHAT_WORDS))
+QQ_TRAIL = re.compile(HANDLE_TRAIL.format(handle=r"\d(?:[ -]?\d){4,10}", words=QQ_WORDS))
+# An all-letter word before 微信 is as likely English as a handle, unless brackets or 是我的 set
+# it apart.
+HANDLE_MARK = re.compile(r"[\d_-]")
 HANDLE_DIGITS = (5, 11)
 # Building, unit, floor and room numbers; the compound or road name before them stays.
 # Numbers in Chinese numerals count (三号楼, 叁号楼, 两单元), and so does a room read digit by
@@ -132,7 +152,34 @@ def _mask_address(match: re.Match) -> str:
     return ADDRESS_NUMERAL.sub("*", match[0])
 
 
-def _find_handles(scan: _Scan, kind: str, lead: re.Pattern, letters_allowed: bool) -> None:
+def _handle_digits_end(scan: _Scan, start: int, whole_run: bool) -> int | None:
+    """Where a handle of 5 to 11 digits, however written, starting at start ends, or None.
+
+    Args:
+        scan: the text being scanned.
+        start: where the handle must begin.
+        whole_run: the digits must be the whole run, not glued to more, and start with three
+            digits together; for a lead as short as Q.
+    """
+    run = run_at(scan.norm, start, scan.claimed)
+    if run is None:
+        return None
+    digits, end = 0, start
+    for group in run:
+        if digits + len(group.digits) > HANDLE_DIGITS[1]:
+            if whole_run:
+                return None
+            break
+        digits += len(group.digits)
+        end = group.end
+    if whole_run and (len(run[0].digits) < BARE_Q_FIRST_DIGITS or run[-1].glued_right):
+        return None
+    return end if digits >= HANDLE_DIGITS[0] else None
+
+
+def _find_handles(
+    scan: _Scan, kind: str, lead: re.Pattern, letters_allowed: bool, whole_run: bool = False
+) -> None:
     """A handle after a WeChat or QQ word: an id of letters, or 5 to 11 digits however written."""
     for match in lead.finditer(scan.norm):
         start = match.end()
@@ -142,17 +189,17 @@ def _find_handles(scan: _Scan, kind: str, lead: re.Pattern, letters_allowed: boo
         if handle and scan.free(start, handle.end()):
             scan.add(kind, start, handle.end(), HANDLE_MASK)
             continue
-        run = run_at(scan.norm, start, scan.claimed)
-        if run is None:
-            continue
-        digits, end = 0, start
-        for group in run:
-            if digits + len(group.digits) > HANDLE_DIGITS[1]:
-                break
-            digits += len(group.digits)
-            end = group.end
-        if digits >= HANDLE_DIGITS[0]:
+        end = _handle_digits_end(scan, start, whole_run)
+        if end is not None:
             scan.add(kind, start, end, HANDLE_MASK)
+
+
+def _find_trailing_handles(scan: _Scan, kind: str, trail: re.Pattern) -> None:
+    """A handle written before its WeChat or QQ word."""
+    for match in trail.finditer(scan.norm):
+        set_apart = match[2] is not None
+        if scan.free(*match.span()) and (set_apart or HANDLE_MARK.search(match[1])):
+            scan.add(kind, *match.span(1), HANDLE_MASK)
 
 
 def _scan(text: str, kinds: Iterable[str]) -> list[_Hit]:
@@ -164,8 +211,11 @@ def _scan(text: str, kinds: Iterable[str]) -> list[_Hit]:
         scan.add_matches("coordinate", DECIMAL_DEGREES, _mask_decimal_degrees)
     if "wechat" in kinds:
         _find_handles(scan, "wechat", WECHAT_LEAD, letters_allowed=True)
+        _find_trailing_handles(scan, "wechat", WECHAT_TRAIL)
     if "qq" in kinds:
         _find_handles(scan, "qq", QQ_LEAD, letters_allowed=False)
+        _find_handles(scan, "qq", BARE_Q_LEAD, letters_allowed=False, whole_run=True)
+        _find_trailing_handles(scan, "qq", QQ_TRAIL)
     if "address_detail" in kinds:
         scan.add_matches("address_detail", ADDRESS_DETAIL, _mask_address)
     for number in find_numbers(scan.norm, scan.claimed):
