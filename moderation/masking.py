@@ -64,6 +64,10 @@ QQ_LEAD = re.compile(HANDLE_LEAD.format(words=QQ_WORDS))
 # three digits together, so quarters (Q1 2023) are never read as a QQ number.
 BARE_Q_LEAD = re.compile(r"(?<![A-Za-z])[Qq]\s*[:：]?\s*")
 BARE_Q_FIRST_DIGITS = 3
+# ... and a unit after it makes it a quantity, a price or a date instead (Q 10000盒).
+QUANTITY_AFTER = re.compile(
+    r"\s*(?:[盒元块片粒支瓶袋箱个人次年月日天]|(?:mg|ml|kg|g)(?![A-Za-z]))", re.IGNORECASE
+)
 _WECHAT_ID = r"[A-Za-z][A-Za-z0-9_-]{5,19}"
 WECHAT_ID = re.compile(rf"{_WECHAT_ID}(?![A-Za-z0-9_-])")
 # A handle with its label after it: "zhangwei_88 (微信)", "12345678 扣扣". Not before words that
@@ -158,8 +162,8 @@ def _handle_digits_end(scan: _Scan, start: int, whole_run: bool) -> int | None:
     Args:
         scan: the text being scanned.
         start: where the handle must begin.
-        whole_run: the digits must be the whole run, not glued to more, and start with three
-            digits together; for a lead as short as Q.
+        whole_run: the digits must be the whole run, not glued to more nor followed by a unit,
+            and start with three digits together; for a lead as short as Q.
     """
     run = run_at(scan.norm, start, scan.claimed)
     if run is None:
@@ -172,7 +176,11 @@ def _handle_digits_end(scan: _Scan, start: int, whole_run: bool) -> int | None:
             break
         digits += len(group.digits)
         end = group.end
-    if whole_run and (len(run[0].digits) < BARE_Q_FIRST_DIGITS or run[-1].glued_right):
+    if whole_run and (
+        len(run[0].digits) < BARE_Q_FIRST_DIGITS
+        or run[-1].glued_right
+        or QUANTITY_AFTER.match(scan.norm, end)
+    ):
         return None
     return end if digits >= HANDLE_DIGITS[0] else None
 
@@ -211,17 +219,20 @@ def _scan(text: str, kinds: Iterable[str]) -> list[_Hit]:
         scan.add_matches("coordinate", DECIMAL_DEGREES, _mask_decimal_degrees)
     if "wechat" in kinds:
         _find_handles(scan, "wechat", WECHAT_LEAD, letters_allowed=True)
-        _find_trailing_handles(scan, "wechat", WECHAT_TRAIL)
     if "qq" in kinds:
         _find_handles(scan, "qq", QQ_LEAD, letters_allowed=False)
         _find_handles(scan, "qq", BARE_Q_LEAD, letters_allowed=False, whole_run=True)
-        _find_trailing_handles(scan, "qq", QQ_TRAIL)
     if "address_detail" in kinds:
         scan.add_matches("address_detail", ADDRESS_DETAIL, _mask_address)
     for number in find_numbers(scan.norm, scan.claimed):
         if number.kind in kinds:
             for start, end, masked in number.parts:
                 scan.add(number.kind, start, end, masked)
+    # After the phones, so 13800138000（QQ同号） keeps the phone's own masked form.
+    if "wechat" in kinds:
+        _find_trailing_handles(scan, "wechat", WECHAT_TRAIL)
+    if "qq" in kinds:
+        _find_trailing_handles(scan, "qq", QQ_TRAIL)
     return [
         _Hit(hit.kind, scan.origin[hit.start], scan.origin[hit.end - 1] + 1, hit.masked)
         for hit in sorted(scan.hits, key=lambda hit: hit.start)

@@ -123,6 +123,7 @@ MASKED = [
     ("Q：1234 5678", "Q：****"),
     ("12345678（QQ）", "****（QQ）"),
     ("加 87654321 扣扣", "加 **** 扣扣"),
+    ("电话 13800138000（QQ同号）", "电话 138****8000（QQ同号）"),
     # Email
     ("邮箱 zhang.san@example.com", "邮箱 z***@example.com"),
     ("Email: Li.Ming@Mail.QQ.com", "Email: L***@Mail.QQ.com"),
@@ -196,6 +197,7 @@ UNCHANGED = [
     # Near Q and the handle words after a handle
     "Q1 2023",
     "2024年Q3 营收 12345 元",
+    "Q 10000盒，Q 12345 元",
     "第2季度",
     "QQ群 12345678",
     "12345678 QQ群",
