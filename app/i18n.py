@@ -99,6 +99,11 @@ def page_text(key: str, **params) -> str:
     return _messages()["pages"][key][negotiate_locale()].format_map(_Blank(params))
 
 
+def has_page_text(key: str) -> bool:
+    """Whether the pages: section has a string for key (codes without one show as themselves)."""
+    return key in _messages()["pages"]
+
+
 def problem_status(code: str) -> int:
     return _messages()["problems"][code]["status"]
 

@@ -13,7 +13,6 @@ from app.catalog import admin, service
 from app.catalog.admin import CatalogChangeRefused
 from app.catalog.models import CONFIRMABLE_OTC_CLASSES, CatalogChange
 from app.catalog.schemas import catalog_label, localized_name
-from app.china_time import CHINA_TIME
 from app.i18n import negotiate_locale, page_text, problem_status, problem_text
 from app.staff.sessions import current_staff, staff_required
 from moderation.review.forms import CatalogChangeForm, ConfirmOtcForm
@@ -25,11 +24,6 @@ RECENT_CHANGES_PER_ENTRY = 5
 
 bp.add_app_template_global(catalog_label)
 bp.add_app_template_global(localized_name)
-
-
-@bp.app_template_filter("china_time")
-def _china_time(moment) -> str:
-    return moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 @bp.get("/catalog")

@@ -7,7 +7,6 @@ A refusal (a stale version, a lease lost, someone else's claim) shows the item a
 reason and the problem's 4xx status.
 """
 
-import json
 from datetime import UTC, datetime
 
 from flask import flash, redirect, render_template, request, url_for
@@ -25,6 +24,7 @@ from app.posts.views import public_note
 from app.staff.sessions import current_staff, staff_required
 from moderation import decisions, queue
 from moderation.models import CASE_KINDS, DECISIONS
+from moderation.review.display import page_time
 from moderation.review.forms import ButtonForm, DecisionForm, QueueFilterForm
 from moderation.review.highlight import note_pieces
 from moderation.review.routes import bp
@@ -32,6 +32,8 @@ from moderation.review.routes import bp
 QUEUE_TEMPLATE = "moderation/queue.html"
 ITEM_TEMPLATE = "moderation/item.html"
 QUEUE_PAGE_SIZE = 50
+# Problem parameters that are instants (moderation.queue.CaseClaimed's until).
+TIME_PARAMS = {"until"}
 # Keys the page's script answers to; the template lists the same table for people.
 DECISION_SHORTCUTS = {
     "approve": "a",
@@ -54,12 +56,6 @@ def _age(moment: datetime) -> str:
     if minutes < 48 * 60:
         return page_text("age_hours", hours=minutes // 60)
     return page_text("age_days", days=minutes // (24 * 60))
-
-
-@bp.app_template_filter("compact_json")
-def _compact_json(value) -> str:
-    # Readable Chinese in the audit trail's before/after; Jinja escapes the result.
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 @bp.get("/queue")
@@ -186,8 +182,12 @@ def _case_page(case_id: int, message=None, status: int = 200, form: DecisionForm
 def _problem_message(refusal: DomainError) -> str:
     locale = negotiate_locale()
     errors = refusal.errors or {}
-    labels = [page_text("field_" + field) for field in errors]
-    params = {"fields": labels, **refusal.params} if errors else refusal.params
+    params = {"fields": [page_text("field_" + field) for field in errors]} if errors else {}
+    # The API says when a claim runs out in UTC; the page says it in China time like its others.
+    params.update(
+        (name, page_time(value) if name in TIME_PARAMS else value)
+        for name, value in refusal.params.items()
+    )
     _title, detail = problem_text(refusal.code, locale, **params)
     for field, messages in errors.items():
         translated = " ".join(translate_field_error(text, locale) for text in messages)

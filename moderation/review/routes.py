@@ -134,4 +134,4 @@ def _form_page(template: str, form, failure: StaffSignInFailed | None = None):
 
 
 # Pages of their own module that hang on this blueprint; imported last, once bp exists.
-from moderation.review import catalog_routes, queue_routes  # noqa: E402, F401
+from moderation.review import catalog_routes, display, queue_routes  # noqa: E402, F401

@@ -162,6 +162,7 @@ def test_a_moderator_signs_in_claims_decides_by_shortcut_and_sees_the_audit_entr
     entry = page.locator("#trail tr.action-decide-hide")
     expect(entry).to_contain_text(credentials.username)
     expect(entry).to_contain_text("a " + REASON)
-    expect(entry).to_contain_text('"post_status": "hidden"')
+    expect(entry).to_contain_text("处理为“隐藏”")
+    expect(entry).to_contain_text("信息状态: 已隐藏")
     shoot(page, "4-after-decision")
     assert page.errors == []

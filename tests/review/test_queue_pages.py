@@ -139,7 +139,7 @@ def test_claiming_then_deciding_through_the_forms_closes_the_item_and_shows_it_i
     assert "已处理，并已记入审核记录。" in html
     row = markup.unescape(re.search(r'<tr class="action-decide-hide">(.*?)</tr>', html, re.S)[1])
     assert "mod.zhao" in row and "出售药品，违反平台规则" in row
-    assert '"post_status": "held"' in row and '"post_status": "hidden"' in row
+    assert "信息状态: 待审核（未公开）" in row and "信息状态: 已隐藏" in row
     assert 'id="decision-form"' not in html
     assert 'data-shortcut="n"' in html  # on to the next item
     assert '<dd class="post-status">已隐藏</dd>' in html
@@ -202,7 +202,7 @@ def test_edit_masking_through_the_form_takes_the_masked_note(moderator_at, case_
     masked = SALE_NOTE.replace("20", "**").replace("13912345678", "139****5678")
     decided = staff.decide(case_id, "edit_masking", reason="隐去价格", public_note=masked)
     assert decided.status_code == 302, page_text(decided)
-    assert f'"public_note": "{masked}"' in markup.unescape(page_text(staff.get(case_path(case_id))))
+    assert f"公开显示的文字: {masked}" in markup.unescape(page_text(staff.get(case_path(case_id))))
 
 
 def test_edit_masking_that_changes_the_words_shows_the_field_problem(moderator_at, case_id):
