@@ -110,7 +110,7 @@ def test_a_snapshot_shows_every_key_as_words_and_unknown_ones_as_they_are(app):
             ("领取到期", "2026-11-23 22:25（北京时间）"),
             ("mystery", "3"),
             ("发布者账号", "已封禁"),
-            ("公开显示的文字", "无"),
+            ("审核员修改的遮蔽文字", "无"),
             ("举报", "#9 已驳回、#12 待处理"),
         ]
     with app.test_request_context(headers=EN):

@@ -202,7 +202,9 @@ def test_edit_masking_through_the_form_takes_the_masked_note(moderator_at, case_
     masked = SALE_NOTE.replace("20", "**").replace("13912345678", "139****5678")
     decided = staff.decide(case_id, "edit_masking", reason="隐去价格", public_note=masked)
     assert decided.status_code == 302, page_text(decided)
-    assert f"公开显示的文字: {masked}" in markup.unescape(page_text(staff.get(case_path(case_id))))
+    assert f"审核员修改的遮蔽文字: {masked}" in markup.unescape(
+        page_text(staff.get(case_path(case_id)))
+    )
 
 
 def test_edit_masking_that_changes_the_words_shows_the_field_problem(moderator_at, case_id):
