@@ -145,6 +145,9 @@ def test_a_moderator_signs_in_claims_decides_by_shortcut_and_sees_the_audit_entr
     expect(page.locator("#original-note mark.pd-wechat")).to_have_text("yaoyao_2022")
     page.keyboard.press("c")  # claim, by its shortcut
     expect(page.locator("#lease-holder")).to_contain_text(f"{credentials.username} 领取中")
+    # The claim reloaded the page; its deferred script must listen before the next key, which a
+    # busy machine otherwise delivers first.
+    page.wait_for_load_state()
 
     page.keyboard.press("?")
     expect(page.locator("#shortcut-help")).to_have_attribute("open", "")
