@@ -15,8 +15,8 @@ PAGE_TIME_FORMAT = "%Y-%m-%d %H:%M"
 # Audit actions whose second part is a decision, worded through the decision's own label.
 DECISION_ACTION_PREFIX = "decide."
 # Keys of the audit trail's before/after snapshots (moderation.decisions._snapshot, the claim's
-# lease, a report's reason): the label of the key, and the prefix of page strings naming its
-# values; None for values shown as they are.
+# lease, a report's reason, an owner's edit of a held note): the prefix of page strings naming
+# its values (None: values shown as they are), and the page string labelling the key.
 SNAPSHOT_KEYS = {
     "case_state": ("state_", "snapshot_case_state"),
     "post_status": ("post_status_", "snapshot_post_status"),
@@ -25,6 +25,8 @@ SNAPSHOT_KEYS = {
     "reports": ("report_state_", "snapshot_reports"),
     "reason": ("report_reason_", "snapshot_reason"),
     "lease_expires_at": (None, "snapshot_lease_expires_at"),
+    "note": (None, "snapshot_note"),
+    "rule_hits": (None, "snapshot_rule_hits"),
 }
 
 
@@ -83,6 +85,8 @@ def _snapshot_value(key: str, value) -> str:
         return page_text("none")
     if key == "lease_expires_at":
         return page_time(value)
+    if key == "rule_hits":
+        return words(page_text("snapshot_rule_hit", **hit) for hit in value)
     prefix = SNAPSHOT_KEYS.get(key, (None, None))[0]
     if isinstance(value, dict):
         return words(f"#{name} {_coded(prefix, item)}" for name, item in value.items())

@@ -59,6 +59,8 @@ def test_the_action_codes_found_include_every_kind_the_trail_holds():
         "appeal",
         "hold.screening",
         "hold.reports",
+        "hold.masked_note_edited",
+        "edit.note",
         "decide.hide",
     } <= recorded_actions()
 
@@ -104,6 +106,10 @@ def test_a_snapshot_shows_every_key_as_words_and_unknown_ones_as_they_are(app):
         "poster_status": "banned",
         "lease_expires_at": "2026-11-23T14:25:32.118000+00:00",
         "mystery": 3,
+        "rule_hits": [
+            {"rule_id": "price_amount", "kind": "trading", "field": "note", "start": 3, "end": 7},
+            {"rule_id": "sale_words", "kind": "trading", "field": "address_hint", "start": 0},
+        ],
     }
     with app.test_request_context(headers=LANGUAGES["zh"]):
         assert snapshot_lines(snapshot) == [
@@ -112,6 +118,7 @@ def test_a_snapshot_shows_every_key_as_words_and_unknown_ones_as_they_are(app):
             ("发布者账号", "已封禁"),
             ("审核员修改的遮蔽文字", "无"),
             ("举报", "#9 已驳回、#12 待处理"),
+            ("命中规则", "price_amount（note）、sale_words（address_hint）"),
         ]
     with app.test_request_context(headers=EN):
         assert ("Reports", "#9 dismissed, #12 open") in snapshot_lines(snapshot)
