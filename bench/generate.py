@@ -159,14 +159,14 @@ def _copy_rows(connection: psycopg.Connection, posts: int, seed: int) -> tuple[l
             connection.execute(setting)
         for chunk in pool.imap(_plan, jobs):
             copy_started = time.monotonic()
-            for table, columns, lines in (
+            for table, columns, text in (
                 ("users", USER_COLUMNS, chunk.users),
                 ("user_verifications", VERIFICATION_COLUMNS, chunk.verifications),
                 ("consents", CONSENT_COLUMNS, chunk.consents),
                 ("posts", POST_COLUMNS, chunk.posts),
                 ("post_items", ITEM_COLUMNS, chunk.items),
             ):
-                _copy(connection, table, columns, lines)
+                _copy(connection, table, columns, text)
             unplaced.extend(chunk.unplaced_post_ids)
             bar.update(chunk.post_count)
             copying += time.monotonic() - copy_started
@@ -188,9 +188,9 @@ def _plan(job: tuple[int, int, int]) -> Chunk:
     return _planner.chunk(seed, first_id, posts)
 
 
-def _copy(connection: psycopg.Connection, table: str, columns: tuple, lines: list[str]) -> None:
+def _copy(connection: psycopg.Connection, table: str, columns: tuple, text: str) -> None:
     with connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        copy.write("".join(lines))
+        copy.write(text)
 
 
 def _check_item_copies(connection: psycopg.Connection) -> None:

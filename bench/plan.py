@@ -2,32 +2,38 @@
 
 The shape is the demo data's (app/demo/data.yaml: kinds, items, medicines, units, urgency, notes,
 hints) over a week, with cities weighted as in geo/data/cities.yaml. Every value a post shares
-with the app is made by the app's own code: public_position_of for the public point,
+with the app is made as the app makes it: public_position_of for the public point,
 encrypt_phone and mask_mobile for the contact, id_number_digest and mask_name for the user,
-lifetime for expiry. Only what needs no app logic (drawing spots, choosing kinds) is vectorised.
+lifetime for expiry. Python per row costs more than the whole row costs PostgreSQL, so each
+chunk is drawn column by column with numpy (bench/columns.py holds the app's per-row functions
+vectorised, checked against the originals by tests/bench), and Python only joins the text.
 """
 
-import itertools
-import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
-import shapely
 from flask import current_app
 
-from app.auth.identity import check_character, id_number_digest
 from app.auth.lookup import mask_mobile
 from app.catalog.service import current_medicines
 from app.demo.seed import demo_shape
 from app.me.names import mask_name
 from app.me.service import policies
 from app.posts.contact import _fernet
-from app.posts.service import lifetime, public_position_of
-from bench.copytext import NULL, copy_line, text_field
+from app.posts.models import PUBLIC_SRID
+from app.posts.service import lifetime
+from bench.columns import (
+    encrypt_phones,
+    id_number_digests,
+    iso_times,
+    public_cells,
+    public_positions,
+)
+from bench.copytext import NULL, text_field
+from bench.spots import Spots
 from geo.cities import cities
-from geo.districts import SLACK_DEGREES, all_districts, mainland_outline
-from geo.points import EARTH_RADIUS_M, LonLat
+from geo.points import WGS84_SRID
 
 # Times over the week before the load, most of them recent (the wave grew day by day).
 PERIOD = timedelta(days=7)
@@ -36,33 +42,31 @@ PERIOD = timedelta(days=7)
 MIN_TIME_LEFT = timedelta(hours=6)
 OPEN_SHARE = 0.8
 RESOLVED_SHARE = 0.12  # the rest of the closed posts ran out of time
+STATUSES = ("open", "resolved", "expired")
 NEED_SHARE = 0.6
 # 154 has never been given to an operator: no bench number can ring a real person.
 PHONE_PREFIX = "154"
 PROVIDER = "bench"
-SPOT_TRIES = 20
-
-
-@dataclass(frozen=True)
-class _Medicine:
-    id: int
-    code: str
-    name_zh: str
-    edition_id: int
-    unit_caps: dict
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+BIRTHDAYS_FROM = np.datetime64("1950-01-01")
 
 
 @dataclass
 class Chunk:
     """COPY text for one chunk, and the posts whose county must be found by the database."""
 
-    users: list[str]
-    verifications: list[str]
-    consents: list[str]
-    posts: list[str]
-    items: list[str]
+    users: str
+    verifications: str
+    consents: str
+    posts: str
+    items: str
     post_count: int
     unplaced_post_ids: list[int]
+
+
+def _us(span: timedelta) -> int:
+    return span // MICROSECOND
 
 
 class Planner:
@@ -70,308 +74,327 @@ class Planner:
     ranges), so several processes can plan them at once."""
 
     def __init__(self, now: datetime):
-        self.now = now
-        self.shape = demo_shape()
-        weights = self.shape["medicine_weights"]
-        # Plain copies of the catalog rows: ORM attribute access costs more than the draw.
-        self.medicines = [
-            _Medicine(m.id, m.code, m.name_zh, m.edition_id, dict(m.unit_caps))
-            for m in current_medicines()
-            if weights.get(m.code, 0) > 0
+        self.now_us = _us(now - EPOCH)
+        shape = self.shape = demo_shape()
+        weights = shape["medicine_weights"]
+        self.medicines = [m for m in current_medicines() if weights.get(m.code, 0) > 0]
+        self.medicine_p = _normalised(weights[m.code] for m in self.medicines)
+        self.medicine_ids = np.array([m.id for m in self.medicines])
+        self.editions = np.array([m.edition_id for m in self.medicines])
+        self.unit_caps = [dict(m.unit_caps) for m in self.medicines]
+        counts = shape["items_per_post_weights"]
+        self.item_counts = np.array([int(count) for count in counts])
+        self.item_count_p = _normalised(counts.values())
+        self.units = [
+            (list(caps), _normalised(shape["unit_weights"][u] for u in caps))
+            for caps in self.unit_caps
         ]
-        self.medicine_weights = list(itertools.accumulate(weights[m.code] for m in self.medicines))
-        counts = self.shape["items_per_post_weights"]
-        self.item_counts = [int(count) for count in counts]
-        self.item_count_weights = list(itertools.accumulate(counts.values()))
-        unit_weights = self.shape["unit_weights"]
-        self.units = {
-            m.id: (
-                list(m.unit_caps),
-                list(itertools.accumulate(unit_weights[u] for u in m.unit_caps)),
-            )
-            for m in self.medicines
-        }
         self.cities = cities()
         self.city_p = _normalised([city.weight for city in self.cities])
+        self.city_codes = [city.area_code for city in self.cities]
+        self.spots = Spots(self.cities)
         self.consents = [(purpose, policy["current"]) for purpose, policy in policies().items()]
-        self.lifetimes = {kind: lifetime(kind) for kind in ("need", "offer")}
-        self.today = self.now.date()
-        districts = all_districts()
-        self._boundaries = np.array([d.boundary for d in districts])
-        self._levels = np.array([d.level for d in districts])
-        self._codes = [d.code for d in districts]
-        shapely.prepare(self._boundaries)
-        self._district_tree = shapely.STRtree(self._boundaries)
+        self.life_us = {kind: _us(lifetime(kind)) for kind in ("need", "offer")}
+        self.today = np.datetime64(now.date())
+        self.grid = current_app.config["PUBLIC_GRID_METRES"]
+        self.id_key = current_app.config["ID_NUMBER_HMAC_KEY"]
+        self.fernet = _fernet()
+        self.hints = np.array([text_field(h) for h in shape["address_hints"]], dtype=object)
+        self.tags = list(shape["urgency_weights"])
+        self.tag_p = _normalised(shape["urgency_weights"].values())
+        self._tables()
+
+    def _tables(self) -> None:
+        """Every text a post can take from a handful of choices, made once by the app's code."""
+        shape, tags = self.shape, self.tags
+        # mask_name keeps the family name and stars the rest: the given characters never show.
+        given = shape["given_name_characters"][0]
+        self.names = np.array(
+            [
+                [text_field(mask_name(family + given * n)) for n in shape["given_name_lengths"]]
+                for family in shape["family_names"]
+            ],
+            dtype=object,
+        )
+        # Key 0: none; 1 + first * (T + 1) + (second + 1, or 0 for one tag): as create_post
+        # stores them, sorted and unique.
+        self.urgency_texts = np.array(
+            ["{}"]
+            + [
+                "{" + ",".join(sorted({first, *([second] if second else [])})) + "}"
+                for first in tags
+                for second in [None, *tags]
+            ],
+            dtype=object,
+        )
+        # Note groups: need: one per urgency tag, then general; offer: sealed, then opened.
+        groups = [("need", tag) for tag in tags] + [
+            ("need", "general"),
+            ("offer", "sealed"),
+            ("offer", "opened"),
+        ]
+        templates = [shape["notes"][kind][group] for kind, group in groups]
+        self.group_start = np.cumsum([0] + [len(t) for t in templates])[:-1]
+        self.group_size = np.array([len(t) for t in templates])
+        spoken = [shape["spoken_names"].get(m.code, m.name_zh) for m in self.medicines]
+        self.note_texts = np.array(
+            [
+                [text_field(template.format(medicine=name)) for name in spoken]
+                for group in templates
+                for template in group
+            ],
+            dtype=object,
+        )
 
     def chunk(self, seed: int, first_id: int, posts: int) -> Chunk:
         """Users whose posts add up to `posts`, each user's posts all from their home.
 
         Post ids and user ids both start at first_id (a chunk has no more users than posts).
         """
-        # numpy for the spots, drawn a chunk at a time; random for per-row draws, where
-        # numpy's per-call overhead is ten times the draw.
-        self.np_rng = np.random.default_rng([seed, first_id])
-        self.rng = random.Random(seed * 1_000_003 + first_id)
-        self.next_user_id = self.next_post_id = first_id
-        self._fernet = _fernet()
+        rng = np.random.default_rng([seed, first_id])
         sizes_weights = self.shape["posts_per_user_weights"]
-        sizes = self.np_rng.choice(
+        sizes = rng.choice(
             [int(size) for size in sizes_weights], size=posts, p=_normalised(sizes_weights.values())
         )
         ends = np.cumsum(sizes)
         count = int(np.searchsorted(ends, posts)) + 1
         sizes = sizes[:count]
         sizes[-1] -= int(ends[count - 1]) - posts
-        city_index = self.np_rng.choice(len(self.cities), size=count, p=self.city_p)
-        lon, lat = self._homes(city_index)
-        codes, unsure = self._area_codes(lon, lat)
-        chunk = Chunk([], [], [], [], [], posts, [])
-        for user in range(count):
-            home = LonLat(float(lon[user]), float(lat[user]))
-            size = int(sizes[user])
-            if unsure[user]:
-                chunk.unplaced_post_ids.extend(range(self.next_post_id, self.next_post_id + size))
-            self._add_user(chunk, self.cities[city_index[user]], size, home, codes[user])
-        return chunk
+        owner = np.repeat(np.arange(count), sizes)
+        city_index = rng.choice(len(self.cities), size=count, p=self.city_p)
+        lon, lat = self.spots.homes(rng, city_index)
+        codes, unsure = self.spots.area_codes(lon, lat)
+        post_ids = np.arange(first_id, first_id + posts)
+        user_ids = np.arange(first_id, first_id + count)
+        homes = np.array(
+            [
+                f"SRID={WGS84_SRID};POINT({x!r} {y!r})"
+                for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+        cell_x, cell_y = public_cells(lon, lat, self.grid)
+        post = {
+            "id": post_ids,
+            "user_id": user_ids[owner],
+            "location": homes[owner],
+            # NULL: left to the database (see Spots.area_codes)
+            "area_code": np.array([code or NULL for code in codes], dtype=object)[owner],
+            "public_position": public_positions(rng, cell_x[owner], cell_y[owner], PUBLIC_SRID),
+        }
+        self._draw_posts(rng, post)
+        items = self._draw_items(rng, post)
+        self._draw_words(rng, post, items)
+        joined = np.minimum.reduceat(post["created"], np.r_[0, np.cumsum(sizes)[:-1]])
+        joined -= (rng.uniform(10, 180, count) * 60e6).astype(np.int64)
+        users = self._users(rng, user_ids, city_index, iso_times(joined, NULL))
+        post["contact"] = np.array(users.pop("contact"), dtype=object)[owner]
+        return Chunk(
+            **users,
+            posts=_post_text(post),
+            items=_item_text(post, items),
+            post_count=posts,
+            unplaced_post_ids=post_ids[unsure[owner]].tolist(),
+        )
 
-    def _homes(self, city_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Spots around each user's city seat, redrawn where they fall outside the mainland
-        (as create_post would refuse them); the seat after SPOT_TRIES misses, as in the demo."""
-        centre_lon = np.array([city.center.lon for city in self.cities])[city_index]
-        centre_lat = np.array([city.center.lat for city in self.cities])[city_index]
-        spread = np.array([city.spread_km * 1000 for city in self.cities])[city_index]
-        lon, lat = centre_lon.copy(), centre_lat.copy()
-        todo = np.ones(len(city_index), dtype=bool)
-        for _try in range(SPOT_TRIES):
-            east = self.np_rng.normal(0, spread)
-            north = self.np_rng.normal(0, spread)
-            # LonLat.offset, vectorised.
-            new_lat = centre_lat + np.degrees(north / EARTH_RADIUS_M)
-            new_lon = centre_lon + np.degrees(
-                east / (EARTH_RADIUS_M * np.cos(np.radians(centre_lat)))
-            )
-            ok = todo & shapely.intersects_xy(mainland_outline(), new_lon, new_lat)
-            lon[ok], lat[ok] = new_lon[ok], new_lat[ok]
-            todo &= ~ok
-            if not todo.any():
-                break
-        return lon, lat
-
-    def _area_codes(self, lon: np.ndarray, lat: np.ndarray) -> tuple[list, np.ndarray]:
-        """Each spot's area_code as district_code_at finds it: of the divisions within
-        SLACK_DEGREES, the nearest, the finest first among equals (distances in degrees, as
-        PostGIS measures these geometries). Spots whose first two candidates tie on both
-        (overlapping boundaries), where the database's order decides, are left to it (unsure).
-        """
-        points = shapely.points(lon, lat)
-        # Inside a boundary is distance 0, nearer than any other: only the few spots inside
-        # none (coast, islands) need distances to the divisions around them.
-        point_index, district_index = self._inside(lon, lat, points)
-        distance = np.zeros(len(point_index))
-        outside = np.setdiff1d(np.arange(len(points)), point_index)
-        if len(outside):
-            near_index, near_district = self._district_tree.query(
-                points[outside], predicate="dwithin", distance=SLACK_DEGREES
-            )
-            near_index = outside[near_index]
-            point_index = np.concatenate([point_index, near_index])
-            district_index = np.concatenate([district_index, near_district])
-            distance = np.concatenate(
-                [distance, shapely.distance(points[near_index], self._boundaries[near_district])]
-            )
-        level = self._levels[district_index]
-        order = np.lexsort((-level, distance, point_index))
-        point_index, district_index = point_index[order], district_index[order]
-        distance, level = distance[order], level[order]
-        first = np.ones(len(point_index), dtype=bool)
-        first[1:] = point_index[1:] != point_index[:-1]
-        tied = np.zeros(len(point_index), dtype=bool)
-        tied[:-1] = ~first[1:] & (distance[1:] == distance[:-1]) & (level[1:] == level[:-1])
-        codes = [None] * len(lon)
-        unsure = np.zeros(len(lon), dtype=bool)
-        for p, d, tie in zip(
-            point_index[first].tolist(),
-            district_index[first].tolist(),
-            tied[first].tolist(),
-            strict=True,
+    def _draw_posts(self, rng: np.random.Generator, post: dict) -> None:
+        """Kind, status and the demo data's timeline (app/demo/seed.py) over PERIOD, in
+        microseconds since the epoch (-1 for none)."""
+        n, now = len(post["id"]), self.now_us
+        need = post["need"] = rng.random(n) < NEED_SHARE
+        status = np.searchsorted([OPEN_SHARE, OPEN_SHARE + RESOLVED_SHARE], rng.random(n), "right")
+        post["status"] = status
+        life = np.where(need, self.life_us["need"], self.life_us["offer"])
+        created = now - (_us(PERIOD) * rng.random(n) ** 1.5).astype(np.int64)
+        expired = status == 2
+        late_by = (rng.uniform(1, 48, n) * 3600e6).astype(np.int64)
+        created[expired] = (now - life - late_by)[expired]
+        expires = created + life
+        resolved = np.where(
+            status == 1,
+            created + ((np.minimum(now, expires) - created) * rng.random(n)).astype(np.int64),
+            -1,
+        )
+        renewing = (status == 0) & (expires < now + _us(MIN_TIME_LEFT))
+        earliest = np.maximum(created, now + _us(MIN_TIME_LEFT) - life)
+        renewed = np.where(
+            renewing, earliest + ((now - earliest) * rng.random(n)).astype(np.int64), -1
+        )
+        expires = np.where(renewing, renewed + life, expires)
+        post["created"] = created
+        for column, times in (
+            ("created_at", created),
+            ("updated_at", np.where(resolved >= 0, resolved, np.where(renewing, renewed, created))),
+            ("expires_at", expires),
+            ("renewed_at", renewed),
+            ("resolved_at", resolved),
         ):
-            codes[p] = self._codes[d]
-            unsure[p] = tie
-        return codes, unsure
+            post[column] = iso_times(times, NULL)
 
-    def _inside(self, lon, lat, points) -> tuple[np.ndarray, np.ndarray]:
-        """(point, district) pairs where the point lies in the district: candidates by the
-        tree's boxes, then one vectorised test per district against its prepared boundary
-        (the tree's own predicate tests each pair unprepared, several times slower)."""
-        point_index, district_index = self._district_tree.query(points)
-        order = np.argsort(district_index, kind="stable")
-        point_index, district_index = point_index[order], district_index[order]
-        inside = np.zeros(len(point_index), dtype=bool)
-        starts = np.flatnonzero(np.r_[True, district_index[1:] != district_index[:-1]])
-        for start, end in zip(starts, np.r_[starts[1:], len(point_index)], strict=True):
-            chosen = point_index[start:end]
-            inside[start:end] = shapely.intersects_xy(
-                self._boundaries[district_index[start]], lon[chosen], lat[chosen]
-            )
-        return point_index[inside], district_index[inside]
-
-    def _add_user(self, chunk: Chunk, city, size: int, home: LonLat, area_code) -> None:
-        user_id = self.next_user_id
-        self.next_user_id += 1
-        phone = f"{PHONE_PREFIX}{user_id:08d}"
-        # One encryption per user, reused by their posts: Fernet is the costliest step here.
-        # encrypt_phone, with the key's Fernet built once per chunk instead of per number.
-        token = self._fernet.encrypt(phone.encode())
-        contact = f"\\\\x{token.hex()}\t{mask_mobile(phone)}"
-        first_created = None
-        for _post in range(size):
-            created = self._post(chunk, user_id, (home, area_code), contact)
-            first_created = created if first_created is None else min(first_created, created)
-        # As text once: the user, their verification and each consent carry it.
-        joined = (first_created - timedelta(minutes=self.rng.uniform(10, 180))).isoformat()
-        chunk.users.append(
-            copy_line((user_id, self._display_name(), self._id_number_hmac(city, user_id), joined))
-        )
-        # By hand, as below: ids, fixed words and ISO times need no escaping.
-        chunk.verifications.append(f"{user_id}\tidentity\t{PROVIDER}\t{joined}\n")
-        chunk.consents.extend(
-            f"{user_id}\t{purpose}\t{version}\t{joined}\n" for purpose, version in self.consents
-        )
-
-    def _display_name(self) -> str:
-        shape = self.shape
-        given = self.rng.choices(
-            shape["given_name_characters"], k=self.rng.choice(shape["given_name_lengths"])
-        )
-        return mask_name(self.rng.choice(shape["family_names"]) + "".join(given))
-
-    def _id_number_hmac(self, city, user_id: int) -> bytes:
-        # Unique by construction (users.id_number_hmac is unique): the user id picks the
-        # birthday and sequence number, 1,000 people a day over 55 years.
-        born = date(1950, 1, 1) + timedelta(days=(user_id // 1000) % (365 * 55))
-        first_17 = f"{city.area_code}{born:%Y%m%d}{user_id % 1000:03d}"
-        return id_number_digest(
-            first_17 + check_character(first_17), current_app.config["ID_NUMBER_HMAC_KEY"]
-        )
-
-    def _post(self, chunk: Chunk, user_id: int, place: tuple, contact) -> datetime:
-        rng, shape = self.rng, self.shape
-        home, area_code = place
-        post_id = self.next_post_id
-        self.next_post_id += 1
-        kind = "need" if rng.random() < NEED_SHARE else "offer"
-        draw = rng.random()
-        status = "open" if draw < OPEN_SHARE else "resolved"
-        if draw >= OPEN_SHARE + RESOLVED_SHARE:
-            status = "expired"
-        times = {
-            key: value and value.isoformat() for key, value in self._times(kind, status).items()
+    def _draw_items(self, rng: np.random.Generator, post: dict) -> dict:
+        """1-3 different medicines a post, each with a unit, a quantity within its cap and,
+        for offers, a pack expiry and whether it is sealed."""
+        n, kinds = len(post["id"]), len(self.medicines)
+        how_many = rng.choice(self.item_counts, size=n, p=self.item_count_p)
+        most = int(self.item_counts.max())
+        chosen = rng.choice(kinds, size=(n, most), p=self.medicine_p)
+        for slot in range(1, most):
+            while (clash := (chosen[:, slot, None] == chosen[:, :slot]).any(axis=1)).any():
+                chosen[clash, slot] = rng.choice(kinds, size=int(clash.sum()), p=self.medicine_p)
+        post["first_medicine"] = chosen[:, 0]
+        taken = np.arange(most) < how_many[:, None]
+        medicine = chosen[taken]
+        items = {
+            "post": np.repeat(np.arange(n), how_many),
+            "position": np.broadcast_to(np.arange(most), chosen.shape)[taken],
+            "medicine_id": self.medicine_ids[medicine],
+            "unit": np.empty(len(medicine), dtype=object),
+            "quantity": np.empty(len(medicine), dtype=np.int64),
         }
-        items = self._items(kind)
-        urgency = self._urgency() if kind == "need" else []
-        hint = None
-        if rng.random() < shape["address_hint_share"]:
-            hint = rng.choice(shape["address_hints"])
-        public_position = public_position_of(home)
-        # By hand rather than copy_line, the fields in POST_COLUMNS' order: only the note and
-        # the hint are free text to escape.
-        fields = (
-            str(post_id),
-            str(user_id),
-            kind,
-            status,
-            str(items[0][0].edition_id),
-            home.to_ewkt(),
-            public_position,
-            area_code or NULL,  # NULL: left to the database (see _area_codes)
-            text_field(self._note(kind, urgency, items)),
-            NULL if hint is None else text_field(hint),
-            "{" + ",".join(sorted(set(urgency))) + "}",  # as create_post stores it
-            contact,
-            *(value or NULL for value in times.values()),
-        )
-        chunk.posts.append("\t".join(fields) + "\n")
-        # Items by hand rather than copy_line: they are the most rows, and these fields need
-        # no escaping (codes, numbers, ISO times, EWKT).
-        post_fields = f"{kind}\t{status}\t{times['created_at']}\t{times['expires_at']}"
-        for position, (medicine, quantity, unit, expires_on, sealed) in enumerate(items):
-            offer = (
-                f"{expires_on.isoformat()}\t{'t' if sealed else 'f'}" if expires_on else "\\N\t\\N"
+        typical = self.shape["typical_quantities"]
+        for kind in range(kinds):
+            at = np.flatnonzero(medicine == kind)
+            units, unit_p = self.units[kind]
+            unit = rng.choice(len(units), size=len(at), p=unit_p)
+            for index, name in enumerate(units):
+                mine = at[unit == index]
+                items["unit"][mine] = name
+                items["quantity"][mine] = np.minimum(
+                    rng.choice(typical[name], size=len(mine)), self.unit_caps[kind][name]
+                )
+        offer = ~post["need"][items["post"]]
+        low, high = self.shape["pack_expiry_days"]
+        expiry = np.datetime_as_string(self.today + rng.integers(low, high + 1, len(medicine)))
+        sealed = rng.random(len(medicine)) < self.shape["sealed_share"]
+        items["offer"] = [
+            f"{day}\t{'t' if seal else 'f'}" if is_offer else "\\N\t\\N"
+            for day, seal, is_offer in zip(
+                expiry.tolist(), sealed.tolist(), offer.tolist(), strict=True
             )
-            chunk.items.append(
-                f"{post_id}\t{medicine.id}\t{position}\t{quantity}\t{unit}\t{offer}"
-                f"\t{post_fields}\t{public_position}\n"
-            )
-        return datetime.fromisoformat(times["created_at"])
-
-    def _times(self, kind: str, status: str) -> dict:
-        """The demo data's timeline (app/demo/seed.py), over PERIOD."""
-        rng, now, life = self.rng, self.now, self.lifetimes[kind]
-        renewed = resolved = None
-        if status == "expired":
-            created = now - life - timedelta(hours=rng.uniform(1, 48))
-            expires = created + life
-        else:
-            created = now - PERIOD * rng.random() ** 1.5
-            expires = created + life
-            if status == "resolved":
-                resolved = created + (min(now, expires) - created) * rng.random()
-            elif expires < now + MIN_TIME_LEFT:
-                earliest = max(created, now + MIN_TIME_LEFT - life)
-                renewed = earliest + (now - earliest) * rng.random()
-                expires = renewed + life
-        return {
-            "created_at": created,
-            "updated_at": resolved or renewed or created,
-            "expires_at": expires,
-            "renewed_at": renewed,
-            "resolved_at": resolved,
-        }
-
-    def _items(self, kind: str) -> list[tuple]:
-        rng, shape = self.rng, self.shape
-        how_many = rng.choices(self.item_counts, cum_weights=self.item_count_weights)[0]
-        chosen: list = []
-        while len(chosen) < how_many:
-            medicine = rng.choices(self.medicines, cum_weights=self.medicine_weights)[0]
-            if medicine not in chosen:
-                chosen.append(medicine)
-        items = []
-        for medicine in chosen:
-            units, unit_weights = self.units[medicine.id]
-            unit = rng.choices(units, cum_weights=unit_weights)[0]
-            quantity = min(rng.choice(shape["typical_quantities"][unit]), medicine.unit_caps[unit])
-            expires_on = sealed = None
-            if kind == "offer":
-                expires_on = self.today + timedelta(days=rng.randint(*shape["pack_expiry_days"]))
-                sealed = rng.random() < shape["sealed_share"]
-            items.append((medicine, quantity, unit, expires_on, sealed))
+        ]
+        post["all_sealed"] = np.logical_and.reduceat(sealed, np.r_[0, np.cumsum(how_many)[:-1]])
+        post["edition"] = self.editions[chosen[:, 0]]
         return items
 
-    def _urgency(self) -> list[str]:
-        rng, shape = self.rng, self.shape
-        if rng.random() >= shape["urgency_share"]:
-            return []
-        tags = shape["urgency_weights"]
-        how_many = 2 if rng.random() < shape["second_urgency_share"] else 1
-        chosen: list[str] = []
-        while len(chosen) < how_many:
-            tag = rng.choices(list(tags), list(tags.values()))[0]
-            if tag not in chosen:
-                chosen.append(tag)
-        return chosen
+    def _draw_words(self, rng: np.random.Generator, post: dict, items: dict) -> None:
+        """Urgency tags of needs, the note and the address hint."""
+        n, shape, tag_count = len(post["id"]), self.shape, len(self.tags)
+        urgent = post["need"] & (rng.random(n) < shape["urgency_share"])
+        second = rng.random(n) < shape["second_urgency_share"]
+        tags = rng.choice(tag_count, size=(n, 2), p=self.tag_p)
+        while (clash := tags[:, 1] == tags[:, 0]).any():
+            tags[clash, 1] = rng.choice(tag_count, size=int(clash.sum()), p=self.tag_p)
+        key = 1 + tags[:, 0] * (tag_count + 1) + np.where(second, tags[:, 1] + 1, 0)
+        post["urgency"] = self.urgency_texts[np.where(urgent, key, 0)]
+        group = np.where(
+            post["need"],
+            np.where(urgent, tags[:, 0], tag_count),
+            np.where(post["all_sealed"], tag_count + 1, tag_count + 2),
+        )
+        template = self.group_start[group] + (rng.random(n) * self.group_size[group]).astype(int)
+        notes = self.note_texts[template, post["first_medicine"]]
+        notes[rng.random(n) < shape["empty_note_share"]] = ""
+        post["note"] = notes
+        hints = self.hints[rng.integers(len(self.hints), size=n)]
+        hints[rng.random(n) >= shape["address_hint_share"]] = NULL
+        post["hint"] = hints
 
-    def _note(self, kind: str, urgency: list[str], items: list[tuple]) -> str:
-        rng, shape = self.rng, self.shape
-        if rng.random() < shape["empty_note_share"]:
-            return ""
-        if kind == "need":
-            group = urgency[0] if urgency else "general"
-        else:
-            group = "sealed" if all(item[4] for item in items) else "opened"
-        first = items[0][0]
-        spoken = shape["spoken_names"].get(first.code, first.name_zh)
-        return rng.choice(shape["notes"][kind][group]).format(medicine=spoken)
+    def _users(self, rng, user_ids: np.ndarray, city_index: np.ndarray, joined: list) -> dict:
+        """COPY text of users, verifications and consents, and each user's contact columns."""
+        shape, count = self.shape, len(user_ids)
+        ids = user_ids.tolist()
+        phones = [f"{PHONE_PREFIX}{user_id:08d}" for user_id in ids]
+        # Unique by construction (users.id_number_hmac is unique): the user id picks the
+        # birthday and sequence number, 1,000 people a day over 55 years.
+        born = np.datetime_as_string(BIRTHDAYS_FROM + (user_ids // 1000) % (365 * 55))
+        first_17 = [
+            f"{self.city_codes[city]}{day.replace('-', '')}{user_id % 1000:03d}"
+            for city, day, user_id in zip(city_index.tolist(), born.tolist(), ids, strict=True)
+        ]
+        digests = id_number_digests(first_17, self.id_key)
+        names = self.names[
+            rng.integers(len(shape["family_names"]), size=count),
+            rng.integers(len(shape["given_name_lengths"]), size=count),
+        ].tolist()
+        tokens = encrypt_phones(self.fernet, phones)
+        return {
+            "users": "".join(
+                f"{user_id}\t{name}\t\\\\x{digest.hex()}\t{at}\n"
+                for user_id, name, digest, at in zip(ids, names, digests, joined, strict=True)
+            ),
+            "verifications": "".join(
+                f"{user_id}\tidentity\t{PROVIDER}\t{at}\n"
+                for user_id, at in zip(ids, joined, strict=True)
+            ),
+            "consents": "".join(
+                f"{user_id}\t{purpose}\t{version}\t{at}\n"
+                for user_id, at in zip(ids, joined, strict=True)
+                for purpose, version in self.consents
+            ),
+            "contact": [
+                f"\\\\x{token.hex()}\t{mask_mobile(phone)}"
+                for token, phone in zip(tokens, phones, strict=True)
+            ],
+        }
+
+
+def _post_text(post: dict) -> str:
+    """Posts in POST_COLUMNS' order, by hand: only the note and hint are free text, escaped
+    once in the tables they come from."""
+    kinds = np.where(post["need"], "need", "offer").tolist()
+    statuses = np.array(STATUSES, dtype=object)[post["status"]].tolist()
+    post["kind"], post["status_text"] = kinds, statuses
+    columns = [
+        post["id"].tolist(),
+        post["user_id"].tolist(),
+        kinds,
+        statuses,
+        post["edition"].tolist(),
+        post["location"].tolist(),
+        post["public_position"],
+        post["area_code"].tolist(),
+        post["note"].tolist(),
+        post["hint"].tolist(),
+        post["urgency"].tolist(),
+        post["contact"].tolist(),
+        *(post[c] for c in ("created_at", "updated_at", "expires_at", "renewed_at", "resolved_at")),
+    ]
+    return "".join(
+        ["\t".join(fields) + "\n" for fields in zip(*map(_strings, columns), strict=True)]
+    )
+
+
+def _item_text(post: dict, items: dict) -> str:
+    """Items in ITEM_COLUMNS' order, with their post's fields as the copying trigger would."""
+    at = items["post"]
+    shared = [
+        f"{kind}\t{status}\t{created}\t{expires}\t{position}\n"
+        for kind, status, created, expires, position in zip(
+            post["kind"],
+            post["status_text"],
+            post["created_at"],
+            post["expires_at"],
+            post["public_position"],
+            strict=True,
+        )
+    ]
+    return "".join(
+        f"{post_id}\t{medicine}\t{position}\t{quantity}\t{unit}\t{offer}\t{shared[index]}"
+        for index, post_id, medicine, position, quantity, unit, offer in zip(
+            at.tolist(),
+            post["id"][at].tolist(),
+            items["medicine_id"].tolist(),
+            items["position"].tolist(),
+            items["quantity"].tolist(),
+            items["unit"].tolist(),
+            items["offer"],
+            strict=True,
+        )
+    )
+
+
+def _strings(column: list) -> list[str]:
+    return column if not column or isinstance(column[0], str) else [str(v) for v in column]
 
 
 def _normalised(weights) -> np.ndarray:
