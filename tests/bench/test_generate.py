@@ -6,6 +6,7 @@ outside any test's transaction and empty it again afterwards.
 """
 
 import math
+from datetime import date, timedelta
 
 import psycopg
 import pytest
@@ -13,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.areas.service import district_code_at
+from app.auth.identity import check_character, id_number_digest
 from app.auth.models import User, UserVerification
 from app.catalog.service import load_edition
 from app.extensions import db
@@ -21,7 +23,7 @@ from app.posts.service import lifetime
 from app.posts.views import public_point
 from bench.generate import LOADED_TABLES, index_definitions, libpq_url, load
 from bench.plan import PHONE_PREFIX, PROVIDER
-from geo.cities import busiest_cities
+from geo.cities import busiest_cities, cities
 from geo.mercator import to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
@@ -154,4 +156,12 @@ def test_a_contact_reveal_decrypts_the_posters_number(client, db_session, sign_i
     assert response.status_code == 200, response.json
     assert response.json["phone"] == f"{PHONE_PREFIX}{post.user_id:08d}"
     assert post.contact_phone_masked == f"{PHONE_PREFIX}****{post.user_id % 10000:04d}"
-    assert db_session.get(User, post.user_id).display_name.endswith("*")
+    poster = db_session.get(User, post.user_id)
+    assert poster.display_name.endswith("*")
+    # A bench identity number: the home city's code, a birthday and a sequence from the id.
+    born = date(1950, 1, 1) + timedelta(days=(poster.id // 1000) % (365 * 55))
+    numbers = [f"{city.area_code}{born:%Y%m%d}{poster.id % 1000:03d}" for city in cities()]
+    key = current_app.config["ID_NUMBER_HMAC_KEY"]
+    assert poster.id_number_hmac in {
+        id_number_digest(number + check_character(number), key) for number in numbers
+    }
