@@ -23,6 +23,11 @@ from geo.privacy import METRES_PER_DEGREE_LATITUDE
 FERNET_VERSION = b"\x80"
 BLOCK = 16
 PHONE_LENGTH = 11
+# Little-endian EWKB of a point with an SRID: byte order, type (point | has-SRID flag), SRID, x, y.
+POINT_EWKB = np.dtype(
+    [("order", "u1"), ("type", "<u4"), ("srid", "<u4"), ("x", "<f8"), ("y", "<f8")]
+)
+EWKB_POINT = 0x20000001
 
 
 def public_cells(lon: np.ndarray, lat: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndarray]:
@@ -37,10 +42,21 @@ def public_cells(lon: np.ndarray, lat: np.ndarray, cell_m: float) -> tuple[np.nd
 
 
 def public_positions(rng: np.random.Generator, x: np.ndarray, y: np.ndarray, srid: int) -> list:
-    """public_position_of's EWKT for posts in cells (x, y): each with its own jitter."""
+    """public_position_of's point for posts in cells (x, y), each with its own jitter, as
+    ewkb_points writes it."""
     x = x + rng.uniform(-PUBLIC_JITTER_M, PUBLIC_JITTER_M, len(x))
     y = y + rng.uniform(-PUBLIC_JITTER_M, PUBLIC_JITTER_M, len(y))
-    return [f"SRID={srid};POINT({a!r} {b!r})" for a, b in zip(x.tolist(), y.tolist(), strict=True)]
+    return ewkb_points(x, y, srid)
+
+
+def ewkb_points(x: np.ndarray, y: np.ndarray, srid: int) -> list[str]:
+    """Points as hex EWKB, the same doubles as the app's EWKT: PostGIS reads hex EWKB about
+    seven times faster than EWKT, and a post's three points were a fifth of its COPY's cost."""
+    rows = np.empty(len(x), POINT_EWKB)
+    rows["order"], rows["type"], rows["srid"], rows["x"], rows["y"] = 1, EWKB_POINT, srid, x, y
+    text = rows.tobytes().hex()
+    width = 2 * POINT_EWKB.itemsize
+    return [text[at : at + width] for at in range(0, len(text), width)]
 
 
 def iso_times(microseconds: np.ndarray, null: str) -> list[str]:

@@ -6,6 +6,9 @@ Rows are planned by bench/plan.py with the app's own code and go in by COPY (psy
 square's indexes on posts and post_items are dropped first and rebuilt afterwards from the
 definitions PostgreSQL held before (pg_indexes), two at a time on two connections; the run
 compares the definitions after with those before and fails if any differs, then ANALYZEs.
+The loaded tables' foreign keys go the same way (dropped, added back after the COPY from
+pg_get_constraintdef, compared): checked row by row they cost PostgreSQL more than the rows
+themselves (eight lookups a post), added back they are one join each.
 post_items' copies of their post's fields are written in the COPY with the copying trigger
 disabled (a trigger call per item costs more than the whole row), then checked against the
 posts in one statement before the trigger is enabled again.
@@ -36,6 +39,7 @@ from bench.copytext import (
     USER_COLUMNS,
     VERIFICATION_COLUMNS,
 )
+from bench.phases import Phases, backend_cpu_seconds
 from bench.plan import PROVIDER, Chunk, Planner
 
 CHUNK_POSTS = 20_000
@@ -76,34 +80,56 @@ def index_definitions(connection: psycopg.Connection) -> dict[str, str]:
     return dict(rows)
 
 
+def foreign_keys(connection: psycopg.Connection) -> dict[str, tuple[str, str]]:
+    """name -> (table, definition) of every foreign key of the loaded tables."""
+    rows = connection.execute(
+        """SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conname""",
+        (list(LOADED_TABLES),),
+    ).fetchall()
+    return {name: (table, definition) for name, table, definition in rows}
+
+
 def load(posts: int, fresh: bool, seed: int, owner_url: str) -> dict:
     """Generate and load; returns what happened, with timings in seconds."""
     started = time.monotonic()
+    phases = Phases()
     with psycopg.connect(owner_url, autocommit=True) as connection:
         existing = generated_posts(connection)
         if existing == posts and not fresh:
             return {"posts": posts, "skipped": True, "load_seconds": None}
-        _clear(connection)
-        before = index_definitions(connection)
-        for name in before:
-            connection.execute(f'DROP INDEX "{name}"')
+        with phases.measure("clear", connection):
+            _clear(connection)
+            before = index_definitions(connection)
+            for name in before:
+                connection.execute(f'DROP INDEX "{name}"')
+            keys = foreign_keys(connection)
+            for name, (table, _definition) in keys.items():
+                connection.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         connection.execute(f"ALTER TABLE post_items DISABLE TRIGGER {COPY_TRIGGER}")
         try:
-            unplaced, copying = _copy_rows(connection, posts, seed)
-            _check_item_copies(connection)
+            with phases.measure("plan_and_copy", connection):
+                unplaced, copying = _copy_rows(connection, posts, seed)
+            with phases.measure("check_item_copies", connection):
+                _check_item_copies(connection)
         finally:
             connection.execute(f"ALTER TABLE post_items ENABLE TRIGGER {COPY_TRIGGER}")
         copied = time.monotonic()
-        if unplaced:
-            # Spots outside every boundary or on an overlap: the app's own lookup decides.
-            fill_area_codes(unplaced)
-            db.session.commit()
-        _fix_sequences(connection)
-        _build_indexes(owner_url, before)
-        after = index_definitions(connection)
-        if after != before:
-            raise RuntimeError(f"indexes differ after the load: {before} != {after}")
-        connection.execute("ANALYZE")
+        with phases.measure("area_codes_by_database", connection):
+            if unplaced:
+                # Spots outside every boundary or on an overlap: the app's own lookup decides.
+                fill_area_codes(unplaced)
+                db.session.commit()
+        with phases.measure("indexes", connection) as elsewhere:
+            _fix_sequences(connection)
+            elsewhere["database"] = _build_indexes(owner_url, before)
+            after = index_definitions(connection)
+            if after != before:
+                raise RuntimeError(f"indexes differ after the load: {before} != {after}")
+        with phases.measure("foreign_keys", connection):
+            _add_foreign_keys(connection, keys)
+        with phases.measure("analyze", connection):
+            connection.execute("ANALYZE")
     finished = time.monotonic()
     return {
         "posts": posts,
@@ -113,8 +139,10 @@ def load(posts: int, fresh: bool, seed: int, owner_url: str) -> dict:
         # Of which the database was busy taking rows in (the rest: waiting for planners).
         "copy_statement_seconds": round(copying, 1),
         "index_seconds": round(finished - copied, 1),
+        "phases": phases.figures,
         "indexes_rebuilt": sorted(before),
         "indexes_identical": True,
+        "foreign_keys_rebuilt": sorted(keys),
         "area_codes_from_database": len(unplaced),
     }
 
@@ -151,7 +179,7 @@ def _copy_rows(connection: psycopg.Connection, posts: int, seed: int) -> tuple[l
     copying = 0.0
     now = datetime.now(UTC)
     with (
-        multiprocessing.get_context("fork").Pool(PLANNERS, _start_planner, (now,)) as pool,
+        _planners(now) as pool,
         connection.transaction(),
         tqdm(total=posts, unit="post", desc="generating") as bar,
     ):
@@ -176,11 +204,12 @@ def _copy_rows(connection: psycopg.Connection, posts: int, seed: int) -> tuple[l
 _planner: Planner | None = None
 
 
-def _start_planner(now: datetime) -> None:
+def _planners(now: datetime):
+    """PLANNERS processes sharing one Planner, built here before they fork: building one
+    (boundaries, catalog, the app) costs seconds of CPU, and a copy each is free."""
     global _planner
-    app = create_app()
-    app.app_context().push()
     _planner = Planner(now)
+    return multiprocessing.get_context("fork").Pool(PLANNERS)
 
 
 def _plan(job: tuple[int, int, int]) -> Chunk:
@@ -214,19 +243,35 @@ def _fix_sequences(connection: psycopg.Connection) -> None:
         )
 
 
-def _build_indexes(owner_url: str, definitions: dict[str, str]) -> None:
-    """CREATE each index as PostgreSQL defined it, two builds at a time (two cores)."""
+def _add_foreign_keys(connection: psycopg.Connection, keys: dict[str, tuple[str, str]]) -> None:
+    """Each foreign key back as it was, checked over all rows in one join each (one at a time:
+    adding a key locks both its tables against the other keys' checks)."""
+    for name, (table, definition) in keys.items():
+        connection.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    after = foreign_keys(connection)
+    if after != keys:
+        raise RuntimeError(f"foreign keys differ after the load: {keys} != {after}")
 
-    def build(statement: str) -> None:
+
+def _build_indexes(owner_url: str, definitions: dict[str, str]) -> float:
+    """CREATE each index as PostgreSQL defined it, two builds at a time (two cores); returns
+    the CPU seconds the building backends spent (0 where the database is not local)."""
+
+    def build(statement: str) -> float:
         with psycopg.connect(owner_url, autocommit=True) as connection:
             for setting in BUILD_SETTINGS:
                 connection.execute(setting)
+            before = backend_cpu_seconds(connection)
             connection.execute(statement)
+            after = backend_cpu_seconds(connection)
+            return 0.0 if before is None or after is None else after - before
 
     # Largest first, so the two connections finish together.
     ordered = sorted(definitions.values(), key=lambda s: ("gist" not in s, "post_items" not in s))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(tqdm(pool.map(build, ordered), total=len(ordered), unit="index", desc="indexing"))
+        return sum(
+            tqdm(pool.map(build, ordered), total=len(ordered), unit="index", desc="indexing")
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,7 @@ from app.posts.models import PUBLIC_SRID
 from app.posts.service import lifetime
 from bench.columns import (
     encrypt_phones,
+    ewkb_points,
     id_number_digests,
     iso_times,
     public_cells,
@@ -166,13 +167,7 @@ class Planner:
         codes, unsure = self.spots.area_codes(lon, lat)
         post_ids = np.arange(first_id, first_id + posts)
         user_ids = np.arange(first_id, first_id + count)
-        homes = np.array(
-            [
-                f"SRID={WGS84_SRID};POINT({x!r} {y!r})"
-                for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
-            ],
-            dtype=object,
-        )
+        homes = np.array(ewkb_points(lon, lat, WGS84_SRID), dtype=object)
         cell_x, cell_y = public_cells(lon, lat, self.grid)
         post = {
             "id": post_ids,

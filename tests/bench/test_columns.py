@@ -4,12 +4,14 @@ import math
 import random
 
 import numpy as np
+import shapely
 
 from app.auth.identity import check_character, id_number_digest
 from app.posts.contact import _fernet, decrypt_phone
 from app.posts.service import PUBLIC_JITTER_M
 from bench.columns import (
     encrypt_phones,
+    ewkb_points,
     id_number_digests,
     iso_times,
     public_cells,
@@ -34,16 +36,24 @@ def test_public_cells_are_the_apps_grid_cells_in_mercator(app):
         assert math.dist((x[index], y[index]), expected) < 1e-6, (lon[index], lat[index])
 
 
-def test_public_positions_jitter_each_post_by_under_half_a_metre_as_ewkt():
+def test_public_positions_jitter_each_post_by_under_half_a_metre_as_ewkb():
     x, y = np.full(200, 1.2e7), np.full(200, 2.5e6)
-    shown = public_positions(np.random.default_rng(1), x, y, 3857)
-    points = [
-        tuple(float(v) for v in text.removeprefix("SRID=3857;POINT(").rstrip(")").split())
-        for text in shown
-    ]
-    assert len(set(points)) == 200
-    assert all(abs(px - 1.2e7) <= PUBLIC_JITTER_M for px, _ in points)
-    assert all(abs(py - 2.5e6) <= PUBLIC_JITTER_M for _, py in points)
+    shown = shapely.from_wkb(public_positions(np.random.default_rng(1), x, y, 3857))
+    points = shapely.get_coordinates(shown)
+    assert set(shapely.get_srid(shown).tolist()) == {3857}
+    assert len({tuple(point) for point in points.tolist()}) == 200
+    assert np.all(np.abs(points - [1.2e7, 2.5e6]) <= PUBLIC_JITTER_M)
+
+
+def test_ewkb_points_hold_the_very_doubles_of_the_apps_ewkt():
+    lon, lat = spots(100)
+    for text, expected in zip(
+        ewkb_points(lon, lat, 4326),
+        [LonLat(a, b).to_ewkt() for a, b in zip(lon.tolist(), lat.tolist(), strict=True)],
+        strict=True,
+    ):
+        point = shapely.from_wkb(text)
+        assert f"SRID={shapely.get_srid(point)};POINT({point.x!r} {point.y!r})" == expected
 
 
 def test_id_number_digests_are_the_apps_digests_of_the_checked_numbers(app):

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.posts.models import Post, PostItem
 from app.posts.service import lifetime
 from app.posts.views import public_point
-from bench.generate import LOADED_TABLES, index_definitions, libpq_url, load
+from bench.generate import LOADED_TABLES, foreign_keys, index_definitions, libpq_url, load
 from bench.plan import PHONE_PREFIX, PROVIDER
 from geo.cities import busiest_cities, cities
 from geo.mercator import to_mercator
@@ -43,11 +43,19 @@ def loaded(app):
         db.session.commit()
         with psycopg.connect(owner_url) as connection:
             before = index_definitions(connection)
+            keys_before = foreign_keys(connection)
         try:
             outcome = load(POSTS, fresh=True, seed=5, owner_url=owner_url)
             with psycopg.connect(owner_url) as connection:
                 after = index_definitions(connection)
-            yield {"before": before, "after": after, "outcome": outcome}
+                keys_after = foreign_keys(connection)
+            yield {
+                "before": before,
+                "after": after,
+                "keys_before": keys_before,
+                "keys_after": keys_after,
+                "outcome": outcome,
+            }
         finally:
             db.session.remove()
             # DELETE, not TRUNCATE ... CASCADE, which would reach tables that refuse it (the
@@ -65,6 +73,12 @@ def test_the_load_puts_the_indexes_back_as_the_migrations_made_them(loaded):
     assert loaded["outcome"]["posts"] == POSTS and not loaded["outcome"]["skipped"]
     assert "ix_posts_open_kind_public_position" in loaded["before"]
     assert loaded["after"] == loaded["before"]
+
+
+def test_the_load_puts_the_foreign_keys_back_as_the_migrations_made_them(loaded):
+    assert "fk_post_items_post_id_posts" in loaded["keys_before"]
+    assert loaded["keys_after"] == loaded["keys_before"]
+    assert loaded["outcome"]["foreign_keys_rebuilt"] == sorted(loaded["keys_before"])
 
 
 @pytest.mark.usefixtures("loaded")
