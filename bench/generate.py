@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import sys
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -44,6 +45,7 @@ from bench.plan import PROVIDER, Chunk, Planner
 
 CHUNK_POSTS = 20_000
 PLANNERS = 2
+PLANNED_AHEAD = 2 * PLANNERS
 # Tables the load writes, children first (TRUNCATE for --fresh takes them all at once).
 LOADED_TABLES = ("post_items", "posts", "consents", "user_verifications", "users")
 # Indexes rebuilt after the load: every index of the two big tables that backs no constraint.
@@ -170,8 +172,8 @@ def _clear(connection: psycopg.Connection) -> None:
 def _copy_rows(connection: psycopg.Connection, posts: int, seed: int) -> tuple[list[int], float]:
     """COPY every chunk in one transaction; returns the posts whose county the database finds.
 
-    Two processes plan chunks (Python is the slow part) while this one feeds COPY, in order:
-    a chunk's users go in before its posts, its posts before their items.
+    Two processes plan chunks while this one feeds COPY, in order: a chunk's users go in
+    before its posts, its posts before their items.
     """
     starts = range(1, posts + 1, CHUNK_POSTS)
     jobs = [(seed, first, min(CHUNK_POSTS, posts + 1 - first)) for first in starts]
@@ -185,7 +187,7 @@ def _copy_rows(connection: psycopg.Connection, posts: int, seed: int) -> tuple[l
     ):
         for setting in BUILD_SETTINGS:
             connection.execute(setting)
-        for chunk in pool.imap(_plan, jobs):
+        for chunk in _in_order(pool, jobs):
             copy_started = time.monotonic()
             for table, columns, text in (
                 ("users", USER_COLUMNS, chunk.users),
@@ -210,6 +212,18 @@ def _planners(now: datetime):
     global _planner
     _planner = Planner(now)
     return multiprocessing.get_context("fork").Pool(PLANNERS)
+
+
+def _in_order(pool, jobs: list[tuple[int, int, int]]):
+    """Planned chunks in job order, with at most PLANNED_AHEAD waiting: planners outrun COPY,
+    and Pool.imap would queue every chunk of a 10,000,000-post load in memory."""
+    waiting: deque = deque()
+    for job in jobs:
+        waiting.append(pool.apply_async(_plan, (job,)))
+        if len(waiting) > PLANNED_AHEAD:
+            yield waiting.popleft().get()
+    while waiting:
+        yield waiting.popleft().get()
 
 
 def _plan(job: tuple[int, int, int]) -> Chunk:
