@@ -169,11 +169,12 @@ def document(results: dict, summary: dict) -> str:
         f"- PostgreSQL {v['postgresql']}, PostGIS {v['postgis']}, Python {m['python']}, {m['wrk']}",
         f"- Dataset: {results['posts']:,} posts (bench/generate.py); load took "
         f"{load.get('load_seconds', 'n/a')} s (COPY {load.get('copy_seconds', 'n/a')} s, "
-        f"indexes and ANALYZE {load.get('index_seconds', 'n/a')} s)"
+        f"indexes, foreign keys and ANALYZE {load.get('index_seconds', 'n/a')} s)"
         + (" - already loaded, not timed this run" if load.get("skipped") else ""),
         f"- Indexes dropped for the load and rebuilt from pg_indexes' own definitions:"
         f" {', '.join(load.get('indexes_rebuilt', [])) or 'n/a'}; identical after:"
-        f" {load.get('indexes_identical', 'n/a')}; then ANALYZE",
+        f" {load.get('indexes_identical', 'n/a')}; foreign keys likewise:"
+        f" {', '.join(load.get('foreign_keys_rebuilt', [])) or 'n/a'}; then ANALYZE",
         f"- Our server: `{results['server_command']}`",
         f"- Knobs: {json.dumps(k)}",
         "",
