@@ -15,6 +15,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "bench", "results.json")
 DOC = os.path.join(ROOT, "docs", "PERFORMANCE.md")
 CHART = os.path.join(ROOT, "docs", "performance-latency.png")
+# Hand-written reading of the recorded run (what falls short and why), put under the summary.
+FINDINGS = os.path.join(ROOT, "bench", "findings.md")
 # Issue 7's targets on this 2-core machine with 1M posts.
 TARGETS = {
     "ratio_rps": (">=", 0.8),
@@ -184,6 +186,10 @@ def document(results: dict, summary: dict) -> str:
         _row("---", "---", "---"),
     ]
     lines += [_row(key, value, _verdict(key, value)) for key, value in summary.items()]
+    if os.path.exists(FINDINGS):
+        # Why a target falls short cannot be computed; it is written after reading the run.
+        with open(FINDINGS, encoding="utf-8") as findings:
+            lines += ["", findings.read().strip()]
     lines += [
         "",
         f"![latency per endpoint and per stack]({os.path.basename(CHART)})",
@@ -213,8 +219,8 @@ def document(results: dict, summary: dict) -> str:
         f" {results['rss_end']['total_mb']} MB at the end"
         f" ({', '.join(map(str, results['rss_end']['processes_mb']))}).",
         "",
-        "With sync workers every request waits its turn behind the square's, so in the mixed run"
-        " the other endpoints' latencies are mostly that wait.",
+        "Every endpoint shares the same workers and their threads, so in the mixed run each"
+        " endpoint's latency includes waiting behind the others' requests, mostly the square's.",
         "",
         f"## Square only ({k['compare_seconds']} s, {k['connections']} connections,"
         f" {k['workers']} workers, same URLs)",
