@@ -18,6 +18,7 @@ from app.posts.schemas import (
 )
 from app.posts.views import PostView, Reader
 from app.square import service as square
+from app.square.fast_args import fast_square_args
 from app.square.output import page_response, posts_response
 from app.square.query import square_query
 from app.square.schemas import SquarePageSchema, SquareQuerySchema, SquareSearchSchema
@@ -45,7 +46,8 @@ def _view(post, reader: Reader) -> PostView:
 @bp.route("")
 class Posts(MethodView):
     # An instance, not the class: webargs would build a new schema (deep-copying every field)
-    # on each request, 0.2 ms of the square's.
+    # on each request, 0.2 ms of the square's. fast_square_args reads plain queries without it.
+    @fast_square_args
     @bp.arguments(SquareQuerySchema(), location="query")
     @bp.response(200, SquarePageSchema)
     def get(self, args):
