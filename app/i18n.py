@@ -96,7 +96,12 @@ def problem_text(code: str, locale: str, **params) -> tuple[str, str]:
 
 def page_text(key: str, **params) -> str:
     """A string of the review page (the pages: section) in the request's language."""
-    return _messages()["pages"][key][negotiate_locale()].format_map(_Blank(params))
+    return locale_page_text(key, negotiate_locale(), **params)
+
+
+def locale_page_text(key: str, locale: str, **params) -> str:
+    """page_text in a locale the caller already negotiated (once for many strings)."""
+    return _messages()["pages"][key][locale].format_map(_Blank(params))
 
 
 def has_page_text(key: str) -> bool:

@@ -48,6 +48,13 @@ def test_a_request_id_that_could_smuggle_data_is_replaced(client, log_records, o
     assert request_lines(log_records)[0]["request_id"] == returned
 
 
+def test_a_method_outside_http_is_redacted_in_the_request_line(client, log_records):
+    client.open("/healthz", method=PHONE)
+    [line] = request_lines(log_records)
+    assert line["method"] == "[phone]"
+    assert PHONE not in str(log_records())
+
+
 def test_paths_and_queries_with_personal_data_are_not_logged(client, log_records):
     client.get(f"/api/v1/users/{PHONE}?lng={COORDINATES[0]}&lat={COORDINATES[1]}&id={ID_NUMBER}")
     client.get(f"/api/v1/medicines?phone={PHONE}&lng={COORDINATES[0]}")

@@ -8,7 +8,7 @@ from geoalchemy2 import WKTElement
 from geoalchemy2.shape import to_shape
 
 from app.areas.service import district_names
-from app.i18n import page_text
+from app.i18n import locale_page_text, negotiate_locale
 from app.posts.contact import decrypt_phone
 from app.posts.models import Post
 from geo.coordinates import WGS84, from_wgs84
@@ -165,25 +165,37 @@ def shown_point(point: LonLat, coordinate_system: str) -> dict:
     }
 
 
-def shown_distance(reader_point: LonLat, post_point: LonLat) -> dict:
+def shown_distance(reader_point: LonLat, post_point: LonLat, locale: str | None = None) -> dict:
     """How far a post's public point is from the reader, rounded as geo.privacy says.
 
     Measured over the globe: the square ranks by planar Mercator distance, which agrees with it
     to 0.5% within 50 km but grows off beyond a few hundred (2,857 km shown for Chengdu to
     Harbin's 2,582).
+
+    Args:
+        locale: the request's, when the caller negotiated it already (the square, once a page).
     """
     shown = public_distance(great_circle_metres(reader_point, post_point))
-    return {"metres": shown.metres, "nearby": shown.nearby, "text": distance_text(shown)}
+    text = distance_text(shown, locale or negotiate_locale())
+    return {"metres": shown.metres, "nearby": shown.nearby, "text": text}
 
 
-def distance_text(shown: PublicDistance) -> str:
-    if shown.nearby:
-        return page_text("distance.nearby")
-    if shown.metres < 1000:
-        return page_text("distance.metres", metres=shown.metres)
+def distance_text(shown: PublicDistance, locale: str) -> str:
+    return _distance_text(shown.nearby, shown.metres, locale)
+
+
+# Shown distances are rounded (geo.privacy), so a page repeats a few hundred texts at most; the
+# square formats twenty a request. Bounded all the same.
+@functools.lru_cache(maxsize=4096)
+def _distance_text(nearby: bool, metres: int, locale: str) -> str:
+    if nearby:
+        return locale_page_text("distance.nearby", locale)
+    if metres < 1000:
+        return locale_page_text("distance.metres", locale, metres=metres)
     # Tenths of a kilometre help nearby; beyond 10 km they are noise ("1009.7 公里").
-    kilometres = shown.metres / 1000
-    return page_text(
+    kilometres = metres / 1000
+    return locale_page_text(
         "distance.kilometres",
+        locale,
         kilometres=f"{kilometres:.1f}" if kilometres < 10 else f"{kilometres:.0f}",
     )

@@ -37,10 +37,12 @@ def public_posts(rows: list[Row], reader: Reader) -> list[dict]:
     locale = negotiate_locale()
     units = {code: labels[locale] for code, labels in catalog_rules()["units"].items()}
     name_index = 1 if locale == "zh" else 2
-    return [_public_post(row, reader, units, name_index) for row in rows]
+    return [_public_post(row, reader, units, name_index, locale) for row in rows]
 
 
-def _public_post(row: Row, reader: Reader, units: dict[str, str], name_index: int) -> dict:
+def _public_post(
+    row: Row, reader: Reader, units: dict[str, str], name_index: int, locale: str
+) -> dict:
     point = from_mercator(row.x, row.y)
     post = {
         "id": row.post_id,
@@ -57,7 +59,7 @@ def _public_post(row: Row, reader: Reader, units: dict[str, str], name_index: in
         "resolved_at": row.resolved_at,
     }
     if reader.point is not None:
-        post["distance"] = shown_distance(reader.point, point)
+        post["distance"] = shown_distance(reader.point, point, locale)
     return post
 
 
