@@ -9,7 +9,9 @@ request, which SQLAlchemy then drops from the pool.
 
 import time
 
+import orjson
 from flask import Flask
+from psycopg2.extras import register_default_json
 from sqlalchemy import Engine, event, exc
 
 from app.extensions import db
@@ -31,6 +33,7 @@ def init_app(app: Flask) -> None:
     def checkin(_dbapi_connection, record) -> None:
         record.info[IDLE_SINCE] = time.monotonic()
 
+    event.listen(engine, "connect", _json_with_orjson)
     event.listen(engine, "checkout", checkout)
     event.listen(engine, "checkin", checkin)
 
@@ -41,3 +44,9 @@ def _ping(engine: Engine, dbapi_connection) -> None:
     except engine.dialect.loaded_dbapi.Error as error:
         # The pool retries the checkout with a new connection.
         raise exc.DisconnectionError() from error
+
+
+def _json_with_orjson(dbapi_connection, _record) -> None:
+    # The square's items arrive as json (json_agg), twenty arrays a page: orjson reads them
+    # several times faster than the json module. jsonb columns keep psycopg2's default reader.
+    register_default_json(dbapi_connection, loads=orjson.loads)
