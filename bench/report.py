@@ -166,8 +166,9 @@ def document(results: dict, summary: dict) -> str:
         f"- Date: {results['started_at']} to {results['finished_at']} (UTC)",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Linux {m['kernel']};"
         f" load average {results.get('load_average_start', 'n/a')} at the start,"
-        f" {m.get('load_average', 'n/a')} at the end (above the core count, other work shared the"
-        " machine and every figure is lower for it)",
+        f" {m.get('load_average', 'n/a')} at the end (wrk, the servers under test and PostgreSQL"
+        " all run on these cores; a load at the start above the core count means other work"
+        " shared the machine)",
         f"- PostgreSQL {v['postgresql']}, PostGIS {v['postgis']}, Python {m['python']}, {m['wrk']}",
         f"- Dataset: {results['posts']:,} posts (bench/generate.py); load took "
         f"{load.get('load_seconds', 'n/a')} s (COPY {load.get('copy_seconds', 'n/a')} s, "
