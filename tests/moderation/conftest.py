@@ -2,11 +2,9 @@
 
 import pytest
 
-from app.staff import service
-from tests.conftest import FreshGlobalsClient
 from tests.moderation.items import held, report, reported  # noqa: F401
 from tests.posts.conftest import create, need_body, offer_body, poster  # noqa: F401
-from tests.staff.conftest import PASSWORD, sign_in
+from tests.staff.conftest import signed_in_browser
 
 MODERATION = "/api/v1/moderation"
 
@@ -46,12 +44,7 @@ def staff_api(app, db_session):
     """Make a staff member of a role and sign them in on a browser of their own."""
 
     def staff_api(username: str = "mod.zhao", role: str = "moderator") -> StaffApi:
-        credentials = service.create_staff(username, role, PASSWORD)
-        app.test_client_class = FreshGlobalsClient
-        browser = app.test_client()
-        signed_in = sign_in(browser, credentials)
-        assert signed_in.status_code == 302, signed_in.get_data(as_text=True)
-        return StaffApi(browser, username)
+        return StaffApi(signed_in_browser(app, username, role), username)
 
     return staff_api
 

@@ -4,11 +4,9 @@ import re
 
 import pytest
 
-from app.staff import service
 from moderation.cases import open_case_of
-from tests.conftest import FreshGlobalsClient
 from tests.posts.conftest import create, need_body, offer_body, poster  # noqa: F401
-from tests.staff.conftest import PASSWORD, csrf_token, page_text, sign_in
+from tests.staff.conftest import csrf_token, page_text, signed_in_browser
 
 QUEUE = "/moderation/queue"
 # A sale with a mobile number in it: a rule hit and a personal-data finding in one note.
@@ -55,12 +53,7 @@ def moderator_at(app, db_session):
     """Make a staff member of a role and sign them in on a browser of their own."""
 
     def moderator_at(username: str = "mod.zhao", role: str = "moderator") -> Moderator:
-        credentials = service.create_staff(username, role, PASSWORD)
-        app.test_client_class = FreshGlobalsClient
-        browser = app.test_client()
-        signed_in = sign_in(browser, credentials)
-        assert signed_in.status_code == 302, page_text(signed_in)
-        return Moderator(browser)
+        return Moderator(signed_in_browser(app, username, role))
 
     return moderator_at
 

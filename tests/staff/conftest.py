@@ -7,6 +7,7 @@ import pyotp
 import pytest
 
 from app.staff import service
+from tests.conftest import FreshGlobalsClient
 
 PASSWORD = "correct horse battery staple"
 SIGN_IN = "/moderation/sign-in"
@@ -54,6 +55,16 @@ def sign_in(client, credentials, code=None, **kwargs):
     entered = enter_password(client, credentials.username, **kwargs)
     assert entered.status_code == 302, entered.get_data(as_text=True)
     return enter_code(client, code or current_code(credentials.totp_secret), **kwargs)
+
+
+def signed_in_browser(app, username: str, role: str):
+    """A new staff member of role, signed in on a browser (test client) of their own."""
+    credentials = service.create_staff(username, role, PASSWORD)
+    app.test_client_class = FreshGlobalsClient
+    browser = app.test_client()
+    signed_in = sign_in(browser, credentials)
+    assert signed_in.status_code == 302, signed_in.get_data(as_text=True)
+    return browser
 
 
 def sign_out(client, **kwargs):
