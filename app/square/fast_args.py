@@ -17,7 +17,14 @@ import marshmallow as ma
 from flask import request
 
 from app.posts.models import MAX_ITEMS_PER_POST, POST_KINDS, URGENCY_TAGS
-from app.square.schemas import MAX_RADIUS_M, SquareQuerySchema
+from app.square.schemas import (
+    CURSOR_MAX_LENGTH,
+    GROUP_CODE_MAX_LENGTH,
+    MAX_RADIUS_M,
+    MEDICINE_CODE_MAX_LENGTH,
+    PAGE_LIMIT_MAX,
+    SquareQuerySchema,
+)
 from app.square.service import SORTS
 from geo.coordinates import COORDINATE_SYSTEMS
 
@@ -94,13 +101,13 @@ _FIELDS: dict[str, Callable[[str], object]] = {
     "coordinate_system": _one_of(COORDINATE_SYSTEMS),
     "sort": _one_of(SORTS),
     "kind": _one_of(POST_KINDS),
-    "medicine": _listed(_text(64), MAX_ITEMS_PER_POST),
-    "group": _text(32),
+    "medicine": _listed(_text(MEDICINE_CODE_MAX_LENGTH), MAX_ITEMS_PER_POST),
+    "group": _text(GROUP_CODE_MAX_LENGTH),
     "urgency": _listed(_one_of(URGENCY_TAGS)),
     "radius_m": _whole(MAX_RADIUS_M),
     "district": _text(6, _DISTRICT),
-    "cursor": _text(500),
-    "limit": _whole(50),
+    "cursor": _text(CURSOR_MAX_LENGTH),
+    "limit": _whole(PAGE_LIMIT_MAX),
 }
 
 

@@ -11,6 +11,11 @@ from app.posts.schemas import CoordinateSystemField, PublicPostSchema
 from app.square.service import SORTS
 
 MAX_RADIUS_M = 50_000
+# Limits the schemas check and app/square/fast_args.py's fast path shares.
+MEDICINE_CODE_MAX_LENGTH = 64
+GROUP_CODE_MAX_LENGTH = 32
+CURSOR_MAX_LENGTH = 500
+PAGE_LIMIT_MAX = 50
 MAX_POLYGON_VERTICES = 500
 NEEDS_POINT_TO_SORT = "Sorting by distance needs lat and lng."
 NEEDS_POINT_FOR_RADIUS = "A radius needs lat and lng to measure from."
@@ -81,12 +86,13 @@ class SquareQuerySchema(ma.Schema):
     )
     kind = ma.fields.String(validate=ma.validate.OneOf(POST_KINDS))
     medicine = DelimitedList(
-        ma.fields.String(validate=ma.validate.Length(max=64)),
+        ma.fields.String(validate=ma.validate.Length(max=MEDICINE_CODE_MAX_LENGTH)),
         validate=ma.validate.Length(max=MAX_ITEMS_PER_POST),
         metadata={"description": "Catalog codes, comma-separated; a post with any of them"},
     )
     group = ma.fields.String(
-        validate=ma.validate.Length(max=32), metadata={"description": "Symptom group code"}
+        validate=ma.validate.Length(max=GROUP_CODE_MAX_LENGTH),
+        metadata={"description": "Symptom group code"},
     )
     urgency = DelimitedList(
         ma.fields.String(validate=ma.validate.OneOf(URGENCY_TAGS)),
@@ -118,10 +124,10 @@ class SquareQuerySchema(ma.Schema):
         },
     )
     cursor = ma.fields.String(
-        validate=ma.validate.Length(max=500),
+        validate=ma.validate.Length(max=CURSOR_MAX_LENGTH),
         metadata={"description": "next_cursor of the page before"},
     )
-    limit = ma.fields.Integer(validate=ma.validate.Range(min=1, max=50))
+    limit = ma.fields.Integer(validate=ma.validate.Range(min=1, max=PAGE_LIMIT_MAX))
 
     @ma.validates_schema
     def consistent(self, data, **_kwargs):
@@ -152,7 +158,7 @@ class SquareSearchSchema(SquareQuerySchema):
     """The square's filters as a JSON body, for polygons too long for a URL."""
 
     medicine = ma.fields.List(
-        ma.fields.String(validate=ma.validate.Length(max=64)),
+        ma.fields.String(validate=ma.validate.Length(max=MEDICINE_CODE_MAX_LENGTH)),
         validate=ma.validate.Length(max=MAX_ITEMS_PER_POST),
     )
     urgency = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(URGENCY_TAGS)))
