@@ -24,12 +24,16 @@ APPEAL_WEIGHT = 5
 SCREENED_FIELDS = ("note", "address_hint")
 
 
-def screen_post(post: Post, *, edited_from: str | None = None, masked_by_hand=False) -> bool:
+def screen_post(
+    post: Post, *, new: bool = False, edited_from: str | None = None, masked_by_hand=False
+) -> bool:
     """Screen a new or edited post's free text for trading; hold it for a moderator on a hit.
 
     The caller has flushed the post and commits.
 
     Args:
+        new: the post was made in this transaction, so it has no case to look up (a query
+            saved on every create).
         edited_from: the note before an owner's edit; the edit is audited, masked, so the
             moderator can still see what a held post said when it was held.
         masked_by_hand: a moderator had masked the old note by hand, so the new one goes back to
@@ -51,7 +55,7 @@ def screen_post(post: Post, *, edited_from: str | None = None, masked_by_hand=Fa
         for field in SCREENED_FIELDS
         for hit in screen(getattr(post, field) or "", rules)
     ]
-    case = open_case_of(post.id)
+    case = None if new else open_case_of(post.id)
     if case is None and not hits and not masked_by_hand:
         return False
     if case is None:

@@ -120,7 +120,7 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
     db.session.add(post)
     db.session.flush()
     # Trading words hold the post for a moderator; the poster still gets it back, as "held".
-    screen_post(post)
+    screen_post(post, new=True)
     if idempotency_key is not None:
         idempotency.remember(user.id, idempotency_key, body_fingerprint, post.id)
     db.session.commit()
