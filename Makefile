@@ -127,9 +127,8 @@ bench: export DATABASE_OWNER_URL = $(OWNER_URL)/$(BENCH_DB)
 bench: $(VENV)/.bench-installed
 	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-	@# Dropped, not emptied: the moderators' audit trail refuses TRUNCATE by design.
-	$(if $(FRESH),runuser -u postgres -- dropdb --if-exists $(BENCH_DB))
-	$(PROVISION) $(BENCH_DB)
+	@# FRESH drops the database, not its rows: the moderators' audit trail refuses TRUNCATE.
+	$(PROVISION) $(if $(FRESH),--fresh) $(BENCH_DB)
 	$(FLASK) db upgrade
 	$(FLASK) medshare load-catalog
 	$(FLASK) medshare load-districts

@@ -20,6 +20,10 @@ OWNER_PASSWORD=${MEDSHARE_DB_OWNER_PASSWORD:-medshare_owner}
 APP_ROLE=medshare_app
 APP_PASSWORD=${MEDSHARE_DB_APP_PASSWORD:-medshare_app}
 HERE=$(cd "$(dirname "$0")" && pwd)
+# Everything below runs from /, and nothing run as postgres opens a file of the checkout: a clone
+# may live where only root may enter (root's home is mode 700), and postgres programs started
+# from there fail to enter their working directory.
+cd /
 apt_updated=""
 fresh=""
 if [ "${1:-}" = "--fresh" ]; then
@@ -66,6 +70,8 @@ ensure_local_server() {
   say "PostgreSQL did not start listening on $PG_HOST:$PG_PORT"; exit 1
 }
 
+# psql as a superuser, reading its SQL from standard input: root opens the file and hands it
+# over, since the postgres user may not read the checkout (see the cd above).
 admin_psql() {
   if [ -n "${PGADMIN_URL:-}" ]; then
     psql "$PGADMIN_URL" "$@"
@@ -89,6 +95,6 @@ for database in "$@"; do
     -v dbname="$database" \
     -v owner_role="$OWNER_ROLE" -v owner_password="$OWNER_PASSWORD" \
     -v app_role="$APP_ROLE" -v app_password="$APP_PASSWORD" \
-    -f "$HERE/database.sql" >/dev/null
+    <"$HERE/database.sql" >/dev/null
   say "database $database ready (owner $OWNER_ROLE, runtime role $APP_ROLE)"
 done
