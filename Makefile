@@ -18,7 +18,8 @@ OWNER_URL := postgresql+psycopg2://medshare_owner:$(DB_OWNER_PASSWORD)@127.0.0.1
 export DATABASE_URL ?= $(APP_URL)/medshare
 export DATABASE_OWNER_URL ?= $(OWNER_URL)/medshare
 TEST_DB ?= medshare_test
-MIGRATION_TEST_DB ?= medshare_test_migrations
+# Named after TEST_DB, so two checkouts testing side by side (TEST_DB=...) share no database.
+MIGRATION_TEST_DB ?= $(TEST_DB)_migrations
 # The review page's browser walk-through serves committed rows: a database of its own, made
 # afresh on each run.
 BROWSER_TEST_DB ?= $(TEST_DB)_browser
