@@ -1,22 +1,35 @@
 """Finds personal data in free text so it can be masked before anyone else sees it.
 
-Detection reads a normalised copy of the text (full-width folded, Chinese digit numerals and
-separators read through, see moderation.digits) and maps every finding back to the original text,
-so the public sees the note as written with only the personal parts masked. The same detectors keep
-phone numbers, identity numbers and exact coordinates out of the logs.
+Every detector reads one normalised copy of the text (moderation.normalise: digits however
+written, invisible characters dropped, words spelled out letter by letter joined up), and every
+finding is mapped back to the original text, so the public sees the note as written with only the
+personal parts masked. The same detectors keep phone numbers, identity numbers, emails and exact
+coordinates out of the logs.
 """
 
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from string import ascii_letters, digits
 
-from moderation.digits import CHINESE_DIGITS, normalise, run_at
-from moderation.numbers import find_numbers
+from moderation.addresses import ADDRESS_PATTERNS, mask_address
+from moderation.digits import CLAIMED, run_at
+from moderation.handles import (
+    HANDLE_DIGITS,
+    HANDLE_MARK,
+    LEADS,
+    PRODUCT_LABEL_BEFORE,
+    QQ_TRAIL,
+    WECHAT_TRAIL,
+    Lead,
+)
+from moderation.normalise import SEPARATOR, Normalised, normalise, starting_with
+from moderation.numbers import UNIT_AFTER, find_numbers
 
 # The version of these rules. Masked text is stored with the version it was masked under, so
 # raise it whenever a change masks anything differently: rows of an older version are masked
 # again (see app/posts), and no improvement leaves stale public text behind.
-MASKING_VERSION = 1
+MASKING_VERSION = 2
 KINDS = (
     "mobile",
     "landline",
@@ -27,8 +40,9 @@ KINDS = (
     "address_detail",
     "coordinate",
 )
-# What the logs show instead; wechat and qq handles are left out there because random request
-# ids and tokens contain "wx" or "qq" followed by letters often enough to be mangled.
+# What the logs show instead. Handles are left out there: random request ids and tokens contain
+# "wx" or "qq" followed by letters often enough to be mangled, and so would English words after
+# "mail"; a full email still counts.
 LOG_LABELS = {
     "mobile": "[phone]",
     "landline": "[phone]",
@@ -36,72 +50,57 @@ LOG_LABELS = {
     "email": "[email]",
     "coordinate": "[coordinate]",
 }
+ALPHANUMERIC = ascii_letters + digits
 HANDLE_MASK = "****"
 COORDINATE_MASK = "[位置]"
 
-EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+# An email, with its @ and dots however written: (at), [at], " at ", 艾特, 圈a, #; (dot), 点, 。.
+_BRACKETED = r"\s*[(\[{{<【〔《]\s*{word}\s*[)\]}}>】〕》]\s*"
+_AT = r"\s*@\s*|{}|\s+at\s+|\s*(?:艾特|爱特|圈a|小老鼠|#)\s*".format(_BRACKETED.format(word="at"))
+_DOT = r"\s*[.。·]\s*|{}|\s+dot\s+|\s*点\s*".format(_BRACKETED.format(word="dot"))
+_DOMAIN_PART = r"[A-Za-z0-9-]+"
+# An @ written out is trusted only before a domain people use: one ending in a known suffix.
+_TOP_LEVEL = r"(?:com|cn|net|org|edu|gov|info|top|xyz|cc|me|io|co|hk|tw)(?![A-Za-z])"
+EMAIL = starting_with(
+    ALPHANUMERIC,
+    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*)"
+    rf"(?:@{_DOMAIN_PART}(?:\.{_DOMAIN_PART})+"
+    rf"|(?:{_AT})(?:{_DOMAIN_PART}(?:{_DOT}))+{_TOP_LEVEL})",
+    re.IGNORECASE,
 )
 # Three decimals of a degree is about 100 m, finer than the square's 500 m grid. A unit or a
 # currency sign after or before it makes it a dose or a price instead.
-DECIMAL_DEGREES = re.compile(
-    r"(?<![\d.¥$])-?(\d{1,3})\.\d{3,}(?![\d.])"
+DECIMAL_DEGREES = starting_with(
+    "-" + digits,
+    r"(?<![\d.¥$])-?(\d{1,3})\.(?P<decimals>\d{3,})(?![\d.])"
     r"(?!\s*(?:(?:mg|g|kg|ml|l|ug|μg|iu|ms|s|m|km)(?![A-Za-z])|[%元块克毫升片粒支盒瓶袋度℃]))",
     re.IGNORECASE,
 )
-DEGREES_MINUTES_SECONDS = re.compile(
+DEGREES_MINUTES_SECONDS = starting_with(
+    "NSEW北南东西" + digits,
     r"(?:[NSEW北南东西]纬?经?\s*)?\d{1,3}\s*°\s*\d{1,2}(?:\.\d+)?\s*['′]"
     r"(?:\s*\d{1,2}(?:\.\d+)?\s*(?:\"|″|′′|''))?(?:\s*[NSEW](?![A-Za-z])|[北南东西](?![纬经]))?",
 )
 LARGEST_DEGREE = 180
-# Words people use for WeChat and QQ, including the ones meant to slip past a filter; a space
-# between the characters of a Chinese one (微 信) is one more such way.
-WECHAT_WORDS = (
-    r"微\s?信号?|[威薇维]\s?信号?|[Vv]\s?信|(?i:vx|wx|wechat|weixin)"
-    r"|绿\s?泡\s?泡|加[Vv](?![A-Za-z])"
+# One decimal number alone is a dose, a price or a part of a number as often as a place, unless
+# it is this precise (about a metre); with three decimals it is a place beside another (a
+# latitude and a longitude) or after a word that says so.
+LONE_DEGREE_DECIMALS = 5
+PAIR_GAP = 3
+LOCATION_LABEL_BEFORE = re.compile(
+    r"(?:坐标|经纬度|经度|纬度|定位|位置|gps|lat|lng|lon)[\s:：=]*$", re.IGNORECASE
 )
-QQ_WORDS = r"(?i:qq)|[扣叩]\s?[扣叩]|企\s?鹅|[Qq]\s?(?=号)"
-HANDLE_LEAD = r"(?<![A-Za-z])(?:{words})(?:号码?)?\s*[:：=]?\s*(?:是|为)?\s*[:：]?\s*"
-WECHAT_LEAD = re.compile(HANDLE_LEAD.format(words=WECHAT_WORDS))
-QQ_LEAD = re.compile(HANDLE_LEAD.format(words=QQ_WORDS))
-# A bare Q is too short a word to trust with less: its number must stand alone and start with
-# three digits together, so quarters (Q1 2023) are never read as a QQ number.
-BARE_Q_LEAD = re.compile(r"(?<![A-Za-z])[Qq]\s*[:：]?\s*")
+LOCATION_LABEL_REACH = 6
+# Other identity documents, after their name: a letter or two and digits, perhaps in groups
+# (护照 E1234 5678, 港澳通行证 C12345678).
+DOCUMENT = starting_with(
+    "护通台回军士居",
+    rf"(?:护照|通行证|台胞证|回乡证|军官证|士兵证|居住证)(?:号码?)?[\s:：是为]*"
+    rf"(?P<detail>[A-Za-z]{{0,2}}\d(?:{SEPARATOR}?\d){{6,17}}[A-Za-z]?)(?![A-Za-z0-9])",
+)
+# A bare Q's number must start with three digits together, so quarters (Q1 2023) are never read
+# as a QQ number.
 BARE_Q_FIRST_DIGITS = 3
-# ... and a unit after it makes it a quantity, a price or a date instead (Q 10000盒).
-QUANTITY_AFTER = re.compile(
-    r"\s*(?:[盒元块片粒支瓶袋箱个人次年月日天]|(?:mg|ml|kg|g)(?![A-Za-z]))", re.IGNORECASE
-)
-_WECHAT_ID = r"[A-Za-z][A-Za-z0-9_-]{5,19}"
-WECHAT_ID = re.compile(rf"{_WECHAT_ID}(?![A-Za-z0-9_-])")
-# A handle with its label after it: "zhangwei_88 (微信)", "12345678 扣扣". Not before words that
-# make the label mean something else (微信支付, QQ群).
-HANDLE_TRAIL = (
-    r"(?<![A-Za-z0-9_-])({handle})\s*(?:([(（\[【]|是我的?)\s*|是\s*)?(?:{words})"
-    r"(?![A-Za-z0-9_])(?!\s?(?:支付|付款|转账|红包|群|公众号|小程序|视频号|空间))"
-)
-WECHAT_TRAIL = re.compile(HANDLE_TRAIL.format(handle=_WECHAT_ID, words=WECHAT_WORDS))
-QQ_TRAIL = re.compile(HANDLE_TRAIL.format(handle=r"\d(?:[ -]?\d){4,10}", words=QQ_WORDS))
-# An all-letter word before 微信 is as likely English as a handle, unless brackets or 是我的 set
-# it apart.
-HANDLE_MARK = re.compile(r"[\d_-]")
-HANDLE_DIGITS = (5, 11)
-# Building, unit, floor and room numbers; the compound or road name before them stays.
-# Numbers in Chinese numerals count (三号楼, 叁号楼, 两单元), and so does a room read digit by
-# digit (五零一).
-_NUMERALS = "十拾" + "".join(CHINESE_DIGITS)
-_SPOKEN = "".join(CHINESE_DIGITS)
-_NUMBER = rf"(?:\d{{1,4}}|[{_NUMERALS}]{{1,3}})"
-_BUILDING = rf"(?:{_NUMBER}\s*号楼|(?<![A-Za-z])(?:\d{{1,4}}|[A-Za-z]\d{{0,3}})\s*[栋幢座])"
-_UNIT = rf"{_NUMBER}\s*单元"
-_FLOOR = r"\d{1,2}\s*[层楼](?!下|上|道|梯)"
-_ROOM = rf"(?:\d{{2,5}}|[{_SPOKEN}]{{2,5}})\s*(?:室|号房|房间)"
-_ROOM_BARE = rf"(?:\d{{3,4}}(?![\d.])|[{_SPOKEN}]{{3,4}}(?![{_SPOKEN}]))"
-ADDRESS_DETAIL = re.compile(
-    rf"(?<![\d.])(?:{_BUILDING}|{_UNIT}|{_ROOM})"
-    rf"(?:[\s-]*(?:{_BUILDING}|{_UNIT}|{_FLOOR}|{_ROOM}|{_ROOM_BARE}))*"
-)
-ADDRESS_NUMERAL = re.compile(rf"[0-9A-Za-z{_NUMERALS}]")
 
 
 @dataclass(frozen=True)
@@ -124,40 +123,61 @@ class _Hit:
 
 
 class _Scan:
-    """The normalised text and which of its characters a finding already covers."""
+    """The normalised text, with what a detector already found blanked out for the next ones."""
 
     def __init__(self, text: str):
-        self.norm, self.origin = normalise(text)
-        self.claimed = [False] * len(self.norm)
+        self.normalised: Normalised = normalise(text)
+        self.text = self.normalised.text
         self.hits: list[_Hit] = []
 
     def free(self, start: int, end: int) -> bool:
-        return not any(self.claimed[start:end])
+        return CLAIMED not in self.text[start:end]
 
     def add(self, kind: str, start: int, end: int, masked: str) -> None:
-        self.claimed[start:end] = [True] * (end - start)
+        self.text = self.text[:start] + CLAIMED * (end - start) + self.text[end:]
         self.hits.append(_Hit(kind, start, end, masked))
 
     def add_matches(
-        self, kind: str, pattern: re.Pattern, mask: Callable[[re.Match], str | None]
+        self,
+        kind: str,
+        pattern: re.Pattern,
+        mask: Callable[[re.Match], str | None],
+        group: int | str = 0,
     ) -> None:
-        for match in pattern.finditer(self.norm):
-            if self.free(*match.span()):
+        for match in pattern.finditer(self.text):
+            start, end = match.span(group)
+            if start < end and self.free(start, end):
                 masked = mask(match)
                 if masked is not None:
-                    self.add(kind, *match.span(), masked)
+                    self.add(kind, start, end, masked)
 
 
 def _mask_email(match: re.Match) -> str:
-    return f"{match[1]}***@{match[2]}"
+    return match[1][0] + "***" + match[0][len(match[1]) :]
 
 
-def _mask_decimal_degrees(match: re.Match) -> str | None:
-    return COORDINATE_MASK if int(match[1]) <= LARGEST_DEGREE else None
+def _mask_document(match: re.Match) -> str:
+    document = match["detail"]
+    return document[0] + "*" * (len(document) - 3) + document[-2:]
 
 
-def _mask_address(match: re.Match) -> str:
-    return ADDRESS_NUMERAL.sub("*", match[0])
+def _find_decimal_degrees(scan: _Scan) -> None:
+    degrees = [
+        match
+        for match in DECIMAL_DEGREES.finditer(scan.text)
+        if int(match[1]) <= LARGEST_DEGREE and scan.free(*match.span())
+    ]
+    for index, match in enumerate(degrees):
+        neighbours = degrees[max(0, index - 1) : index] + degrees[index + 1 : index + 2]
+        paired = any(
+            max(other.start(), match.start()) - min(other.end(), match.end()) <= PAIR_GAP
+            for other in neighbours
+        )
+        labelled = LOCATION_LABEL_BEFORE.search(
+            scan.text, max(0, match.start() - LOCATION_LABEL_REACH), match.start()
+        )
+        if paired or labelled or len(match["decimals"]) >= LONE_DEGREE_DECIMALS:
+            scan.add("coordinate", *match.span(), COORDINATE_MASK)
 
 
 def _handle_digits_end(scan: _Scan, start: int, whole_run: bool) -> int | None:
@@ -169,7 +189,7 @@ def _handle_digits_end(scan: _Scan, start: int, whole_run: bool) -> int | None:
         whole_run: the digits must be the whole run, not glued to more nor followed by a unit,
             and start with three digits together; for a lead as short as Q.
     """
-    run = run_at(scan.norm, start, scan.claimed)
+    run = run_at(scan.text, start)
     if run is None:
         return None
     digits, end = 0, start
@@ -183,62 +203,85 @@ def _handle_digits_end(scan: _Scan, start: int, whole_run: bool) -> int | None:
     if whole_run and (
         len(run[0].digits) < BARE_Q_FIRST_DIGITS
         or run[-1].glued_right
-        or QUANTITY_AFTER.match(scan.norm, end)
+        or UNIT_AFTER.match(scan.text, end)
     ):
         return None
     return end if digits >= HANDLE_DIGITS[0] else None
 
 
-def _find_handles(
-    scan: _Scan, kind: str, lead: re.Pattern, letters_allowed: bool, whole_run: bool = False
-) -> None:
-    """A handle after a WeChat or QQ word: an id of letters, or 5 to 11 digits however written."""
-    for match in lead.finditer(scan.norm):
+def _letters_end(scan: _Scan, start: int, lead: Lead) -> int | None:
+    """Where a handle of letters (and digits) starting at start ends, or None."""
+    match = lead.letters.match(scan.text, start)
+    if match is None:
+        return None
+    shortest, longest = lead.length
+    pieces, length = [], 0
+    for piece in match[0].split(" "):
+        # Enough pieces to be a handle, and the digits that end it (zhang wei 88).
+        if length >= shortest and not (piece.isdigit() and length + len(piece) <= longest):
+            break
+        pieces.append(piece)
+        length += len(piece)
+    handle = " ".join(pieces)
+    if not shortest <= length <= longest or (lead.weak and not HANDLE_MARK.search(handle)):
+        return None
+    end = start + len(handle)
+    return end if scan.free(start, end) else None
+
+
+def _find_handles(scan: _Scan, lead: Lead) -> None:
+    """Handles after a lead's words: one of letters, or 5 to 11 digits however written."""
+    for match in lead.words.finditer(scan.text):
         start = match.end()
         if not scan.free(match.start(), start):
             continue
-        handle = WECHAT_ID.match(scan.norm, start) if letters_allowed else None
-        if handle and scan.free(start, handle.end()):
-            scan.add(kind, start, handle.end(), HANDLE_MASK)
+        if lead.bare and PRODUCT_LABEL_BEFORE.search(scan.text, 0, match.start()):
             continue
-        end = _handle_digits_end(scan, start, whole_run)
+        end = _letters_end(scan, start, lead) if lead.letters else None
+        if end is None and lead.digits:
+            end = _handle_digits_end(scan, start, whole_run=lead.bare)
         if end is not None:
-            scan.add(kind, start, end, HANDLE_MASK)
+            scan.add(lead.kind, start, end, HANDLE_MASK)
 
 
 def _find_trailing_handles(scan: _Scan, kind: str, trail: re.Pattern) -> None:
     """A handle written before its WeChat or QQ word."""
-    for match in trail.finditer(scan.norm):
+    for match in trail.finditer(scan.text):
         set_apart = match[2] is not None
         if scan.free(*match.span()) and (set_apart or HANDLE_MARK.search(match[1])):
             scan.add(kind, *match.span(1), HANDLE_MASK)
 
 
-def _scan(text: str, kinds: Iterable[str]) -> list[_Hit]:
+def _scan(text: str, kinds: Iterable[str], handles: bool = True) -> list[_Hit]:
+    """Every finding of kinds in text; handles (a user name after a word such as 微信, QQ or
+    邮箱) only when asked for."""
     scan = _Scan(text)
     if "email" in kinds:
         scan.add_matches("email", EMAIL, _mask_email)
     if "coordinate" in kinds:
         scan.add_matches("coordinate", DEGREES_MINUTES_SECONDS, lambda _: COORDINATE_MASK)
-        scan.add_matches("coordinate", DECIMAL_DEGREES, _mask_decimal_degrees)
-    if "wechat" in kinds:
-        _find_handles(scan, "wechat", WECHAT_LEAD, letters_allowed=True)
-    if "qq" in kinds:
-        _find_handles(scan, "qq", QQ_LEAD, letters_allowed=False)
-        _find_handles(scan, "qq", BARE_Q_LEAD, letters_allowed=False, whole_run=True)
-    if "address_detail" in kinds:
-        scan.add_matches("address_detail", ADDRESS_DETAIL, _mask_address)
-    for number in find_numbers(scan.norm, scan.claimed):
+        _find_decimal_degrees(scan)
+    if "id_number" in kinds:
+        scan.add_matches("id_number", DOCUMENT, _mask_document, group="detail")
+    for lead in LEADS:
+        if handles and lead.kind in kinds:
+            _find_handles(scan, lead)
+    for number in find_numbers(scan.text):
         if number.kind in kinds:
             for start, end, masked in number.parts:
                 scan.add(number.kind, start, end, masked)
+    # After the phones and identity numbers: 1-1-0105... may be either, and they matter more.
+    if "address_detail" in kinds:
+        for pattern in ADDRESS_PATTERNS:
+            scan.add_matches("address_detail", pattern, mask_address, group="detail")
     # After the phones, so 13800138000（QQ同号） keeps the phone's own masked form.
-    if "wechat" in kinds:
+    if handles and "wechat" in kinds:
         _find_trailing_handles(scan, "wechat", WECHAT_TRAIL)
-    if "qq" in kinds:
+    if handles and "qq" in kinds:
         _find_trailing_handles(scan, "qq", QQ_TRAIL)
+    normalised = scan.normalised
     return [
-        _Hit(hit.kind, scan.origin[hit.start], scan.origin[hit.end - 1] + 1, hit.masked)
+        _Hit(hit.kind, *normalised.original_span(hit.start, hit.end), hit.masked)
         for hit in sorted(scan.hits, key=lambda hit: hit.start)
     ]
 
@@ -290,4 +333,5 @@ def redact_personal_data(text: str) -> str:
         The text with each finding replaced by "[phone]", "[id-number]", "[email]" or
         "[coordinate]".
     """
-    return _replace(text, _scan(text, LOG_LABELS), lambda hit: LOG_LABELS[hit.kind])
+    findings = _scan(text, LOG_LABELS, handles=False)
+    return _replace(text, findings, lambda hit: LOG_LABELS[hit.kind])

@@ -46,6 +46,18 @@ MASKED = [
     ("微信同号13800138000", "微信同号138****8000"),
     ("tel:13800138000。", "tel:138****8000。"),
     ("还剩一盒，电话 13900001111", "还剩一盒，电话 139****1111"),
+    # ... as keycap emoji, circled digits, radio words, look-alikes and English words
+    ("电话1️⃣3️⃣8️⃣0️⃣0️⃣1️⃣3️⃣8️⃣0️⃣0️⃣0️⃣", "电话138****8000"),
+    ("电话①③⑧⓪⓪①③⑧⓪⓪⓪", "电话138****8000"),
+    ("电话❶❸❽⓿⓿❶❸❽⓿⓿⓿", "电话138****8000"),
+    ("电话：幺三拐 两两勾勾 洞洞洞洞", "电话：137****0000"),
+    ("电话138OO138OOO", "电话138****8000"),
+    ("call one three eight zero zero one three eight zero zero zero", "call 138****8000"),
+    # ... with separators of any kind
+    ("电话138_0013_8000", "电话138****8000"),
+    ("电话138\u200b0013\u200b8000", "电话138****8000"),
+    ("电话138\u30000013\u30008000", "电话138****8000"),
+    ("电话 138🌸0013🌸8000", "电话 138****8000"),
     # A mobile number split across the text
     ("电话138 0013 ... 8000", "电话138**** ... 8000"),
     ("电话138 0013，后四位8000", "电话138****，后四位8000"),
@@ -57,6 +69,11 @@ MASKED = [
     ("后四位是7001，前三位137，中间四位0013", "后四位是7001，前三位137，中间四位****"),
     ("尾号 柒零零壹，前面 壹叁柒，中间 零零壹叁", "尾号 7001，前面 137，中间 ****"),
     ("前七位1370013，后四位7001", "前七位137****，后四位7001"),
+    ("8000是尾号，138是开头，0013在中间", "8000是尾号，138是开头，****在中间"),
+    # ... even after a batch or code label: such a label is no way around the masker
+    ("批号：13800138000", "批号：138****8000"),
+    ("LOT 13800138000", "LOT 138****8000"),
+    ("批号 壹叁捌零零壹叁捌零零零", "批号 138****8000"),
     # Landlines
     ("座机010-12345678", "座机010-****5678"),
     ("座机 0755 8888 6666", "座机 0755-****6666"),
@@ -65,6 +82,12 @@ MASKED = [
     ("座机 (0755)88886666", "座机 0755-****6666"),
     ("座机（010）1234567", "座机010-***4567"),
     ("座机 ０７５５－８８８８６６６６", "座机 0755-****6666"),
+    # ... from abroad, and without an area code after a phone word
+    ("座机 +86-10-12345678", "座机 010-****5678"),
+    ("+86 755 8888 6666", "0755-****6666"),
+    ("电话：8765 4321", "电话：****4321"),
+    ("座机 陆陆伍伍 肆肆叁叁", "座机 ****4433"),
+    ("区号025，号码84445555", "区号***，号码****5555"),
     # Identity numbers
     ("身份证510104199103051233", "身份证5101**********1233"),
     ("身份证 11010519491231002x", "身份证 1101**********002x"),
@@ -74,6 +97,14 @@ MASKED = [
     ("身份证５１０１０４１９９１０３０５１２３３", "身份证5101**********1233"),
     ("老身份证 110105491231002", "老身份证 1101*******1002"),
     ("身份证 伍壹零壹零肆壹玖玖壹零叁零伍壹贰叁叁", "身份证 5101**********1233"),
+    ("身份证 110105_19491231_002X", "身份证 1101**********002X"),
+    ("编号11010519491231002X", "编号1101**********002X"),
+    (
+        "身份证前六位110105，生日19491231，后四位002X",
+        "身份证前六位1101**，生日********，后四位002X",
+    ),
+    # ... and other identity documents
+    ("护照 E1234 5678", "护照 E*******78"),
     # ... with a check character that does not add up: an X, or after an identity label
     ("身份证号 11010519870614123X", "身份证号 1101**********123X"),
     ("身份证号 11010519870614123x", "身份证号 1101**********123x"),
@@ -99,6 +130,20 @@ MASKED = [
     ("微信 一三八零零一三八零零零", "微信 ****"),
     ("ＶＸ：ａｂｃ１２３４", "ＶＸ：****"),
     ("微 信 zhangwei_88", "微 信 ****"),
+    ("薇❤ abc_123", "薇❤ ****"),
+    ("➕V：nana_2019", "➕V：****"),
+    ("+V信 pengpeng_1", "+V信 ****"),
+    ("V：abc12345", "V：****"),
+    ("💬 happy_mama", "💬 ****"),
+    ("卫星号 liuyang1989", "卫星号 ****"),
+    ("wei xin: chen_1990", "wei xin: ****"),
+    ("薇❤信 lin_2019", "薇❤信 ****"),
+    ("加个V好友 abc_666", "加个V好友 ****"),
+    ("绿泡泡搜 zhangsan007", "绿泡泡搜 ****"),
+    # ... spelled out, in pieces, or with Chinese digits
+    ("微信 z h a n g w e i 8 8", "微信 ****"),
+    ("V信 lily一九九零", "V信 ****"),
+    ("微信 mary 2008", "微信 ****"),
     ("V 信 abc12345", "V 信 ****"),
     ("绿 泡 泡 xiaoming2020", "绿 泡 泡 ****"),
     # ... and with the word after the handle
@@ -122,6 +167,11 @@ MASKED = [
     ("Q12345678", "Q****"),
     ("Q：1234 5678", "Q：****"),
     ("12345678（QQ）", "****（QQ）"),
+    ("🐧 234567890", "🐧 ****"),
+    ("QQ 一二三四五六七八", "QQ ****"),
+    ("一二三四五六七八是我扣扣", "****是我扣扣"),
+    ("Q 1 2 3 4 5 6 7 8", "Q ****"),
+    ("QQ邮箱 87654321", "QQ邮箱 ****"),
     ("加 87654321 扣扣", "加 **** 扣扣"),
     ("电话 13800138000（QQ同号）", "电话 138****8000（QQ同号）"),
     # Email
@@ -129,6 +179,15 @@ MASKED = [
     ("Email: Li.Ming@Mail.QQ.com", "Email: L***@Mail.QQ.com"),
     ("发到 13800138000@163.com", "发到 1***@163.com"),
     ("邮箱ａｂｃ＠ｅｘａｍｐｌｅ．ｃｏｍ", "邮箱a***@example.com"),
+    # ... with the @ and the dots written out, spaced, or in two sentences
+    ("zhangsan88(at)163.com", "z***(at)163.com"),
+    ("lihua2020[at]qq[dot]com", "l***[at]qq[dot]com"),
+    ("wangfang 艾特 126 点 com", "w*** 艾特 126 点 com"),
+    ("liuyang at gmail dot com", "l*** at gmail dot com"),
+    ("zhaolei@qq。com", "z***@qq。com"),
+    ("l i h u a @ 1 6 3 . c o m", "l***@163.com"),
+    ("邮箱用户名是lihua2020。后缀是163.com", "邮箱用户名是****。后缀是163.com"),
+    ("163邮箱：chenhao88", "163邮箱：****"),
     # Building, unit and room numbers, keeping the compound's name
     ("阳光小区3号楼2单元501", "阳光小区*号楼*单元***"),
     ("星河苑5号楼3单元1102室", "星河苑*号楼*单元****室"),
@@ -143,6 +202,19 @@ MASKED = [
     ("叁号楼贰单元伍零壹", "*号楼*单元***"),
     ("两号楼拾贰单元", "*号楼**单元"),
     ("三号楼二单元五零一室", "*号楼*单元***室"),
+    ("十二栋二单元三零一", "**栋*单元***"),
+    # ... a house in a village or a lane, a room in a tower, numbers with dashes
+    ("王家村25号", "王家村**号"),
+    ("李庄村3组18号", "李庄村*组**号"),
+    ("长乐路188弄12号302室", "长乐路188弄**号***室"),
+    ("门牌号 12", "门牌号 **"),
+    ("环球中心北塔1809", "环球中心北塔****"),
+    ("万达广场东塔18楼1806", "万达广场东塔**楼****"),
+    ("T2-1809", "T2-****"),
+    ("阳光小区3-2-501", "阳光小区*-*-***"),
+    ("5栋-1-1203", "*栋-*-****"),
+    ("光明里 7号楼 2门 301", "光明里 *号楼 *门 ***"),
+    ("大厦 A座 15F 1503", "大厦 *座 *** ****"),
     # Coordinates
     ("在 30.657512, 104.065735 附近", "在 [位置], [位置] 附近"),
     ("坐标 30.657,104.066", "坐标 [位置],[位置]"),
@@ -167,9 +239,7 @@ UNCHANGED = [
     "2024-12-31 23:59:59",
     "批号 220315",
     "批号H20230112",
-    "批号：13800138000",
     "国药准字H20044311",
-    "LOT 13800138000",
     "第三天，十一月，3月15日",
     "6月3号见",
     "一栋楼，2楼，12层",
@@ -189,7 +259,6 @@ UNCHANGED = [
     "两盒",
     "叁盒",
     "壹盒 贰片，叁拾粒，两百盒",
-    "批号 壹叁捌零零壹叁捌零零零",
     # Near the labelled parts of a split number
     "尾号7001的快递到了",
     "前面137人，后面8000人",
@@ -206,6 +275,19 @@ UNCHANGED = [
     # Near identity numbers: 18 digits with a wrong check digit and no identity label
     "订单号 110105198706141230",
     "单号 110105194912310022",
+    "编号110105194912310022",
+    # Near landlines: dates run together, and a lone decimal is a dose, not a place
+    "2020-03-01，2020-01-01",
+    "每次 0.125，一天两次",
+    # Near the words that announce handles
+    "V 12 tablets",
+    "VC 100片",
+    "型号Q12345",
+    "有问题发邮件",
+    "门牌号不方便说",
+    "小区2门口",
+    "微信支付 100元",
+    "两栋楼",
     "布洛芬 400mg 一天三次",
 ]
 
@@ -285,3 +367,21 @@ def test_logs_get_labels_and_the_same_obfuscation_coverage():
 
 def test_logs_keep_handles_that_would_mangle_random_ids():
     assert redact_personal_data("wx abcdefgh qq 12345") == "wx abcdefgh qq 12345"
+
+
+def test_a_mask_lands_on_the_characters_as_written_keycaps_and_invisible_marks_included():
+    text = "电话1️⃣3️⃣8️⃣0️⃣0️⃣1️⃣3️⃣8️⃣0️⃣0️⃣0️⃣\u200b谢谢"
+    [finding] = find_personal_data(text)
+    assert text[finding.start : finding.end] == "1️⃣3️⃣8️⃣0️⃣0️⃣1️⃣3️⃣8️⃣0️⃣0️⃣0️⃣\u200b"
+    assert mask_personal_data(text) == "电话138****8000谢谢"
+
+
+def test_a_handle_spelled_out_is_masked_from_its_first_letter_to_its_last():
+    text = "微信 z h a n g w e i 8 8 谢谢"
+    [finding] = find_personal_data(text)
+    assert text[finding.start : finding.end] == "z h a n g w e i 8 8"
+
+
+def test_logs_keep_words_after_mail_that_a_note_would_mask_as_a_user_name():
+    assert redact_personal_data("mail server smtp01 failed") == "mail server smtp01 failed"
+    assert mask_personal_data("邮箱 smtp01") == "邮箱 ****"
