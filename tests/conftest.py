@@ -17,7 +17,39 @@ from app.auth.tokens import start_session
 from app.catalog.service import load_edition
 from app.extensions import db
 from app.request_log import JsonFormatter
+from tests.moderation.oracle import personal_data_in
 from tests.probe_routes import bp as probe_bp
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_personal_data_in_any_log_line():
+    """Every line the test run logs, from any logger, checked when the run ends: no phone number,
+    identity number or email that a reader could spot (tests/moderation/oracle.py, independent
+    of the masker) may be in one.
+
+    Every log handler writes through JsonFormatter, so its output is what is recorded; the root
+    logger gets one too, as it has when served (app/granian_logging.json).
+    """
+    lines: list[str] = []
+    write = JsonFormatter.format
+
+    def recorded(formatter, record):
+        line = write(formatter, record)
+        lines.append(line)
+        return line
+
+    root_handler = logging.StreamHandler(io.StringIO())
+    root_handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(JsonFormatter, "format", recorded)
+        root.addHandler(root_handler)
+        try:
+            yield
+        finally:
+            root.removeHandler(root_handler)
+    leaks = [(found, line) for line in lines if (found := personal_data_in(line))]
+    assert not leaks, f"{len(leaks)} log lines hold personal data, such as: {leaks[:5]}"
 
 
 @pytest.fixture(scope="session")

@@ -148,3 +148,19 @@ def survives(kind: str, secret: str, masked: str) -> bool:
     hidden, width = hidden_part(kind, secret)
     stream = digit_stream(masked)
     return any(window in stream for window in windows(hidden, width))
+
+
+# Personal data as a stranger would spot it in a log line, digits however written; a token glued
+# to letters (a request id, a hash) is not read as one.
+_APART = r"(?<![0-9A-Za-z])"
+_ENDS = r"(?![0-9A-Za-z])"
+SPOTTED = re.compile(
+    rf"{_APART}(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){{8}}{_ENDS}"
+    rf"|{_APART}[1-8]\d{{5}}(?:18|19|20)\d\d[01]\d[0-3]\d\d{{3}}[\dXx]{_ENDS}"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+
+
+def personal_data_in(text: str) -> list[str]:
+    """The phone numbers, identity numbers and emails a reader finds in text."""
+    return SPOTTED.findall(read(text))
