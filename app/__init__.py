@@ -17,15 +17,15 @@ from app.extensions import cors, csrf, db, migrate
 from app.health.routes import bp as health_bp
 from app.me.routes import bp as me_bp
 from app.migration_options import MIGRATIONS_DIR
+from app.moderation.api import staff_routes
+from app.moderation.api.routes import bp as reports_bp
+from app.moderation.api.staff_routes import bp as moderation_bp
+from app.moderation.review.routes import ERROR_TEMPLATE as REVIEW_ERROR_TEMPLATE
+from app.moderation.review.routes import bp as review_bp
 from app.openapi import ProblemApi
 from app.posts.routes import bp as posts_bp
 from app.settings_check import refuse_unsafe_settings
 from config import CONFIGS
-from moderation.api import staff_routes
-from moderation.api.routes import bp as reports_bp
-from moderation.api.staff_routes import bp as moderation_bp
-from moderation.review.routes import ERROR_TEMPLATE as REVIEW_ERROR_TEMPLATE
-from moderation.review.routes import bp as review_bp
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:

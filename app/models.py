@@ -5,9 +5,9 @@ from app.auth.models import AuthSession, User, UserVerification
 from app.auth.sms.models import SmsChallenge
 from app.catalog.models import CatalogChange, CatalogEdition, Medicine
 from app.me.models import Consent, VerificationAttempt
+from app.moderation.models import AuditEntry, ModerationCase, Report
 from app.posts.models import ContactReveal, IdempotencyKey, Post, PostItem
 from app.staff.models import StaffAccount
-from moderation.models import AuditEntry, ModerationCase, Report
 
 __all__ = [
     "AuditEntry",

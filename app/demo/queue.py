@@ -13,6 +13,9 @@ from sqlalchemy import exists, func, select
 
 from app.auth.models import User
 from app.extensions import db
+from app.moderation import decisions, intake, queue
+from app.moderation.cases import open_case_of
+from app.moderation.models import ModerationCase
 from app.posts.models import Post
 from app.posts.schemas import PostCreateSchema
 from app.posts.service import create_post
@@ -20,9 +23,6 @@ from app.staff import service as staff_service
 from app.staff.models import StaffAccount
 from app.staff.service import StaffCredentials, StaffNotFound
 from geo.cities import busiest_cities
-from moderation import decisions, intake, queue
-from moderation.cases import open_case_of
-from moderation.models import ModerationCase
 
 from .seed import DEMO_PHONE_PREFIX, demo_shape
 

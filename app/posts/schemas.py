@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from app.catalog.schemas import catalog_label, localized_name
+from app.moderation.models import DECISIONS
 from app.posts.models import (
     ADDRESS_HINT_MAX_LENGTH,
     MAX_ITEMS_PER_POST,
@@ -10,7 +11,6 @@ from app.posts.models import (
     URGENCY_TAGS,
 )
 from geo.coordinates import COORDINATE_SYSTEMS, WGS84
-from moderation.models import DECISIONS
 
 COORDINATE_SYSTEM_DOC = (
     "wgs84 (GPS, the default) or gcj02 (Tencent Maps, AMap, wx.getLocation({type: 'gcj02'}))"

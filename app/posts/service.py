@@ -15,6 +15,7 @@ from app.china_time import today_in_china
 from app.errors import DomainError, FieldsInvalid
 from app.extensions import db
 from app.me.service import require_consent
+from app.moderation.cases import screen_post
 from app.posts import idempotency
 from app.posts.contact import encrypt_phone
 from app.posts.models import PUBLIC_SRID, RENEWABLE_STATUSES, Post, PostItem
@@ -22,7 +23,6 @@ from geo.coordinates import in_mainland_china, to_wgs84
 from geo.mercator import to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
-from moderation.cases import screen_post
 from moderation.masking import mask_personal_data
 
 # Half a metre, in Mercator metres: far below the cell and the 100 m steps distances are shown in.

@@ -9,6 +9,7 @@ from geoalchemy2.shape import to_shape
 
 from app.areas.service import district_names
 from app.i18n import locale_page_text, negotiate_locale
+from app.moderation.outcome import Outcome, outcome_of
 from app.posts.contact import decrypt_phone
 from app.posts.models import Post
 from geo.coordinates import WGS84, from_wgs84
@@ -16,7 +17,6 @@ from geo.mercator import from_mercator
 from geo.points import LonLat, great_circle_metres
 from geo.privacy import PublicDistance, public_distance
 from moderation.masking import mask_personal_data
-from moderation.outcome import Outcome, outcome_of
 
 
 @dataclass(frozen=True)

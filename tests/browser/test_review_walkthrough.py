@@ -23,11 +23,11 @@ from app.auth.models import User, UserVerification
 from app.catalog.service import load_edition
 from app.extensions import db
 from app.me.service import grant_consent, policies
+from app.moderation.cases import open_case_of
 from app.posts.schemas import PostCreateSchema
 from app.posts.service import create_post
 from app.staff import service
 from config import TestConfig
-from moderation.cases import open_case_of
 from tests.posts.conftest import offer_body
 from tests.staff.conftest import PASSWORD
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 import pytest
 
 from app.extensions import db
+from app.moderation.models import Report
+from app.moderation.outcome import outcome_of
 from app.posts.models import Post
-from moderation.models import Report
-from moderation.outcome import outcome_of
 from tests.moderation.conftest import offer_body
 from tests.moderation.items import (
     CLEAN_NOTE,

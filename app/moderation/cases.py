@@ -7,10 +7,10 @@ joins it. Every change bumps the case's version, so a decision made without seei
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.moderation import audit
+from app.moderation.models import ModerationCase, Report
 from app.posts.models import RENEWABLE_STATUSES, Post
-from moderation import audit
 from moderation.masking import mask_personal_data
-from moderation.models import ModerationCase, Report
 from moderation.screening import load_rules, screen
 
 # The queue's order. A report from one more person counts most: several people saw a problem.

@@ -14,9 +14,9 @@ from app.catalog.admin import CatalogChangeRefused
 from app.catalog.models import CONFIRMABLE_OTC_CLASSES, CatalogChange
 from app.catalog.schemas import catalog_label, localized_name
 from app.i18n import negotiate_locale, page_text, problem_status, problem_text
+from app.moderation.review.forms import CatalogChangeForm, ConfirmOtcForm
+from app.moderation.review.routes import bp
 from app.staff.sessions import current_staff, staff_required
-from moderation.review.forms import CatalogChangeForm, ConfirmOtcForm
-from moderation.review.routes import bp
 
 CATALOG_TEMPLATE = "moderation/catalog.html"
 # Enough to see what happened lately to an entry; older changes stay in catalog_changes.

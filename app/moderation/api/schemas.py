@@ -2,8 +2,7 @@
 
 import marshmallow as ma
 
-from app.posts.views import public_note
-from moderation.models import (
+from app.moderation.models import (
     APPEAL_NOTE_MAX_LENGTH,
     CASE_KINDS,
     CASE_STATES,
@@ -13,7 +12,8 @@ from moderation.models import (
     REPORT_REASONS,
     REPORT_STATES,
 )
-from moderation.queue import holds_lease
+from app.moderation.queue import holds_lease
+from app.posts.views import public_note
 
 # The poster is shown the reason: spaces alone explain nothing.
 NOT_BLANK = ma.validate.Regexp(r"\s*\S", error="Must not be blank.")

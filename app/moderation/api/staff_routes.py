@@ -13,10 +13,8 @@ from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from app.extensions import csrf
-from app.staff.service import StaffSignInRequired
-from app.staff.sessions import current_staff
-from moderation import decisions, queue
-from moderation.api.schemas import (
+from app.moderation import decisions, queue
+from app.moderation.api.schemas import (
     AuditEntrySchema,
     CaseReviewSchema,
     CaseSchema,
@@ -26,7 +24,9 @@ from moderation.api.schemas import (
     QueueSchema,
     StaffSessionSchema,
 )
-from moderation.audit import trail
+from app.moderation.audit import trail
+from app.staff.service import StaffSignInRequired
+from app.staff.sessions import current_staff
 
 bp = Blueprint(
     "moderation",

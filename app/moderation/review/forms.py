@@ -6,7 +6,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from wtforms.widgets import HiddenInput
 
 from app.catalog.models import CHANGE_REASON_MAX_LENGTH, CONFIRMABLE_OTC_CLASSES
-from moderation.models import CASE_KINDS, CASE_STATES, DECISIONS, REASON_MAX_LENGTH
+from app.moderation.models import CASE_KINDS, CASE_STATES, DECISIONS, REASON_MAX_LENGTH
 
 # Bounds that keep argon2 from being handed megabytes to hash.
 USERNAME_MAX_LENGTH = 40

@@ -9,12 +9,12 @@ from datetime import datetime
 
 from app.china_time import CHINA_TIME
 from app.i18n import LIST_SEPARATORS, has_page_text, negotiate_locale, page_text
-from moderation.review.routes import bp
+from app.moderation.review.routes import bp
 
 PAGE_TIME_FORMAT = "%Y-%m-%d %H:%M"
 # Audit actions whose second part is a decision, worded through the decision's own label.
 DECISION_ACTION_PREFIX = "decide."
-# Keys of the audit trail's before/after snapshots (moderation.decisions._snapshot, the claim's
+# Keys of the audit trail's before/after snapshots (app.moderation.decisions._snapshot, the claim's
 # lease, a report's reason, an owner's edit of a held note): the prefix of page strings naming
 # its values (None: values shown as they are), and the page string labelling the key.
 SNAPSHOT_KEYS = {

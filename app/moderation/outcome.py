@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
+from app.moderation.models import ModerationCase
 from app.posts.models import Post
-from moderation.models import ModerationCase
 
 # Decisions a poster may appeal: each took their post down or changed what others see of it.
 APPEALABLE_DECISIONS = ("hide", "remove", "edit_masking", "mark_resolved", "warn")

@@ -13,13 +13,13 @@ from app.auth.models import User
 from app.auth.service import bar_user
 from app.errors import DomainError, FieldsInvalid
 from app.extensions import db
+from app.moderation import audit
+from app.moderation.intake import last_decision
+from app.moderation.models import ModerationCase
+from app.moderation.queue import CaseClosed, holds_lease, locked_case
 from app.posts.models import Post
 from app.staff.models import StaffAccount
-from moderation import audit
-from moderation.intake import last_decision
 from moderation.masking import find_personal_data
-from moderation.models import ModerationCase
-from moderation.queue import CaseClosed, holds_lease, locked_case
 
 # Characters a moderator may put over the note's own to hide them.
 MASK_CHARACTERS = frozenset("*＊")
@@ -64,7 +64,7 @@ def decide(
     """Decide an item and close it.
 
     Args:
-        decision: one of moderation.models.DECISIONS.
+        decision: one of app.moderation.models.DECISIONS.
         reason: why; the poster sees it with the outcome, so it must not quote personal data.
         version: the item's version when the moderator read it.
         public_note: for edit_masking, the note with what to hide replaced by *.

@@ -13,12 +13,12 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import DomainError
 from app.extensions import db
+from app.moderation import audit
+from app.moderation.models import CASE_KINDS, AuditEntry, ModerationCase, Report
 from app.posts.models import Post
 from app.posts.views import public_note
 from app.staff.models import StaffAccount
-from moderation import audit
 from moderation.masking import Finding, find_personal_data
-from moderation.models import CASE_KINDS, AuditEntry, ModerationCase, Report
 
 HISTORY_LIMIT = 20
 

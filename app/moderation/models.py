@@ -53,7 +53,7 @@ class ModerationCase(db.Model):
     post_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("posts.id"))
     kind: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(8), default="open", server_default="open")
-    # Higher first; see moderation.queue.priority_of. Stored, so the queue's order is an index.
+    # Higher first; see app.moderation.queue.priority_of. Stored, so the queue's order is an index.
     priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Bumped by every change to what the moderator reads (a report, a new screening, an appeal,
     # a decision), not by claims: a decision made on an older version was made without seeing

@@ -5,10 +5,10 @@ from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
 
 from app.auth.tokens import signed_in
+from app.moderation import intake
+from app.moderation.api.schemas import AppealCreateSchema, ReportCreateSchema, ReportSchema
 from app.posts.schemas import PostSchema
 from app.posts.views import PostView, Reader
-from moderation import intake
-from moderation.api.schemas import AppealCreateSchema, ReportCreateSchema, ReportSchema
 
 bp = Blueprint(
     "reports",

@@ -8,11 +8,11 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 
 from app.extensions import csrf
 from app.i18n import content_language, negotiate_locale, page_text, problem_text
+from app.moderation import queue
+from app.moderation.review.forms import CodeForm, SignInForm, SignOutForm
 from app.staff import service, sessions
 from app.staff.service import StaffLockedOut, StaffSignInFailed, StaffSignInRequired
 from app.staff.sessions import current_staff, staff_required
-from moderation import queue
-from moderation.review.forms import CodeForm, SignInForm, SignOutForm
 
 bp = Blueprint(
     "review",
@@ -134,4 +134,4 @@ def _form_page(template: str, form, failure: StaffSignInFailed | None = None):
 
 
 # Pages of their own module that hang on this blueprint; imported last, once bp exists.
-from moderation.review import catalog_routes, display, queue_routes  # noqa: E402, F401
+from app.moderation.review import catalog_routes, display, queue_routes  # noqa: E402, F401

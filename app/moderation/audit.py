@@ -10,8 +10,8 @@ import logging
 from sqlalchemy import select
 
 from app.extensions import db
+from app.moderation.models import AuditEntry
 from app.staff.models import StaffAccount
-from moderation.models import AuditEntry
 
 audit_log = logging.getLogger("medshare.audit")
 

@@ -10,6 +10,10 @@ from sqlalchemy import func, select
 from app.auth.models import User
 from app.errors import DomainError
 from app.extensions import db
+from app.moderation import audit
+from app.moderation.cases import changed, hold, open_case, open_case_of
+from app.moderation.models import ModerationCase, Report
+from app.moderation.outcome import APPEALABLE_DECISIONS
 from app.posts.models import Post
 from app.posts.service import (
     PostClosed,
@@ -19,10 +23,6 @@ from app.posts.service import (
     owned_post,
     post_for_reader,
 )
-from moderation import audit
-from moderation.cases import changed, hold, open_case, open_case_of
-from moderation.models import ModerationCase, Report
-from moderation.outcome import APPEALABLE_DECISIONS
 
 # Statuses an owner put their post in, which no moderator's decision can bring back from.
 WITHDRAWN_BY_OWNER = ("deleted", "withdrawn")

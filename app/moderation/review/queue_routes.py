@@ -2,7 +2,8 @@
 
 Registered on the review page's blueprint (routes.py imports this module), so its CSRF check,
 headers, sign-in redirect and error pages apply. Every read and change goes through the same
-service functions as the JSON API (moderation.queue and moderation.decisions), which audit them.
+service functions as the JSON API (app.moderation.queue and app.moderation.decisions), which
+audit them.
 A refusal (a stale version, a lease lost, someone else's claim) shows the item again with the
 reason and the problem's 4xx status.
 """
@@ -20,19 +21,19 @@ from app.i18n import (
     problem_text,
     translate_field_error,
 )
+from app.moderation import decisions, queue
+from app.moderation.models import CASE_KINDS, DECISIONS
+from app.moderation.review.display import page_time
+from app.moderation.review.forms import ButtonForm, DecisionForm, QueueFilterForm
+from app.moderation.review.highlight import note_pieces
+from app.moderation.review.routes import bp
 from app.posts.views import public_note
 from app.staff.sessions import current_staff, staff_required
-from moderation import decisions, queue
-from moderation.models import CASE_KINDS, DECISIONS
-from moderation.review.display import page_time
-from moderation.review.forms import ButtonForm, DecisionForm, QueueFilterForm
-from moderation.review.highlight import note_pieces
-from moderation.review.routes import bp
 
 QUEUE_TEMPLATE = "moderation/queue.html"
 ITEM_TEMPLATE = "moderation/item.html"
 QUEUE_PAGE_SIZE = 50
-# Problem parameters that are instants (moderation.queue.CaseClaimed's until).
+# Problem parameters that are instants (app.moderation.queue.CaseClaimed's until).
 TIME_PARAMS = {"until"}
 # Keys the page's script answers to; the template lists the same table for people.
 DECISION_SHORTCUTS = {
