@@ -59,6 +59,7 @@ $(VENV)/.installed: pyproject.toml
 database: $(VENV)/.installed
 	$(PROVISION) medshare
 	$(FLASK) db upgrade
+	$(FLASK) medshare remask
 	$(FLASK) medshare load-catalog
 	$(FLASK) medshare load-districts
 	$(FLASK) medshare seed-demo
@@ -114,7 +115,7 @@ N ?= 1000000
 DURATION ?= 600
 CONNECTIONS ?= 16
 FRESH ?=
-BENCH_DB := medshare_bench
+BENCH_DB ?= medshare_bench
 # Two workers unless WORKERS is given: issue 7 measures 2 workers on 2 cores (make run has 4).
 BENCH_WORKERS = $(if $(filter command line environment,$(origin WORKERS)),$(WORKERS),2)
 BENCH_LOAD_JSON := bench/load.json
@@ -131,6 +132,7 @@ bench: $(VENV)/.bench-installed
 	@# FRESH drops the database, not its rows: the moderators' audit trail refuses TRUNCATE.
 	$(PROVISION) $(if $(FRESH),--fresh) $(BENCH_DB)
 	$(FLASK) db upgrade
+	$(FLASK) medshare remask
 	$(FLASK) medshare load-catalog
 	$(FLASK) medshare load-districts
 	$(BIN)/python -m bench.generate --posts $(N) $(if $(FRESH),--fresh) --json $(BENCH_LOAD_JSON)

@@ -156,6 +156,16 @@ def ban_user(user_id: int, reason: str) -> None:
     click.echo(f"user {user_id}: banned")
 
 
+@medshare_cli.command("remask")
+@click.option("--batch", default=1000, show_default=True, help="Posts per transaction.")
+def remask(batch: int) -> None:
+    """After an upgrade of the masking rules: mask again the public notes of posts masked under
+    an older version. Running it again changes nothing."""
+    from app.posts.public import remask as remask_posts
+
+    click.echo(f"posts: {remask_posts(batch)} public notes masked again")
+
+
 @medshare_cli.command("expire-posts")
 def expire_posts() -> None:
     """Housekeeping, for cron every few minutes: mark posts past their time expired and forget

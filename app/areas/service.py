@@ -92,6 +92,7 @@ def load_districts() -> DistrictLoadReport:
     # The file lists parents before children, so each batch's foreign keys are already met.
     written = db.session.scalars(upsert.returning(District.code), rows).all()
     removed = db.session.execute(delete(District).where(District.code.not_in(codes))).rowcount
+    _rename_posts_areas()
     db.session.commit()
     added = len(set(codes) - existing)
     return DistrictLoadReport(added=added, updated=len(written) - added, removed=removed)
@@ -138,6 +139,13 @@ def _finest_district_code(where):
     )
 
 
+def district_name(code: str | None) -> str | None:
+    """The Chinese name of a division, for a post's area_name; None for no or an unknown code."""
+    if code is None:
+        return None
+    return db.session.scalar(select(District.name_zh).where(District.code == code))
+
+
 def district_code_at(point: LonLat) -> str | None:
     """The code of the finest division at a WGS 84 point, for a post's area_code.
 
@@ -153,12 +161,26 @@ def district_code_at(point: LonLat) -> str | None:
 
 
 def fill_area_codes(post_ids: list[int]) -> None:
-    """Set each of these posts' area_code as district_code_at would, in one statement (bulk
-    loads such as the demo data)."""
+    """Set each of these posts' area_code as district_code_at would, and its area_name, in one
+    statement each (bulk loads such as the demo data)."""
     db.session.execute(
         update(Post)
         .where(Post.id.in_(post_ids))
         .values(area_code=_finest_district_code(Post.location).scalar_subquery())
+    )
+    db.session.execute(
+        update(Post)
+        .where(Post.id.in_(post_ids), Post.area_code == District.code)
+        .values(area_name=District.name_zh)
+    )
+
+
+def _rename_posts_areas() -> None:
+    """Posts store their area's name: give them the names the table has now."""
+    db.session.execute(
+        update(Post)
+        .where(Post.area_code == District.code, Post.area_name.is_distinct_from(District.name_zh))
+        .values(area_name=District.name_zh)
     )
 
 

@@ -18,6 +18,7 @@ from app.moderation.intake import last_decision
 from app.moderation.models import ModerationCase
 from app.moderation.queue import CaseClosed, holds_lease, locked_case
 from app.posts.models import Post
+from app.posts.public import write_note
 from app.staff.models import StaffAccount
 from moderation.masking import find_personal_data
 
@@ -135,7 +136,7 @@ def _undo(appealed: str, post: Post) -> None:
         post.status = "open"
         post.resolved_at = None
     elif appealed == "edit_masking":
-        post.public_note = None
+        write_note(post, post.note)
 
 
 def _dismiss_reports(case, post, _poster, _public_note) -> None:
@@ -175,7 +176,7 @@ def _edit_masking(case, post, _poster, public_note) -> None:
         # It replaces the automatic masking everyone else sees, so it must hide at least as much.
         raise FieldsInvalid(errors={"public_note": [MASKING_MUST_HIDE_PERSONAL_DATA]})
     _close_reports(case, "upheld")
-    post.public_note = public_note
+    write_note(post, post.note, hand_masked_note=public_note)
     _set_status(post, "open")
 
 
@@ -233,7 +234,8 @@ def _snapshot(case: ModerationCase, post: Post, poster: User) -> dict:
     return {
         "case_state": case.state,
         "post_status": post.status,
-        "public_note": post.public_note,
+        # The moderator's own masking, as edit_masking set it (None: the automatic one shows).
+        "public_note": post.hand_masked_note,
         "poster_status": poster.status,
         "reports": {str(report.id): report.state for report in case.reports},
     }

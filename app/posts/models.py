@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.areas.models import AREA_NAME_MAX_LENGTH
 from app.auth.models import User
 from app.catalog.models import CatalogEdition, Medicine
 from app.extensions import db
@@ -78,10 +79,17 @@ class Post(db.Model):
     )
     # County-level GB/T 2260 code of the exact spot, for narrowing by area; None outside any.
     area_code: Mapped[str | None] = mapped_column(String(6))
+    # Its division's name, stored with the code so the square reads it without a join
+    # (load-districts rewrites it when a name changes).
+    area_name: Mapped[str | None] = mapped_column(String(AREA_NAME_MAX_LENGTH))
     note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), default="", server_default="")
     # The note as a moderator masked it by hand, shown to everyone but the owner instead of the
     # automatic masking; None until a moderator edits the masking, and again after an owner's edit.
-    public_note: Mapped[str | None] = mapped_column(String(NOTE_MAX_LENGTH))
+    hand_masked_note: Mapped[str | None] = mapped_column(String(NOTE_MAX_LENGTH))
+    # What everyone but the owner reads, written with the note (app/posts/public.py) under the
+    # masking rules of masking_version; empty until then, so an unmasked note never shows.
+    public_note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), server_default="")
+    masking_version: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     # For people meeting up ("north gate of the compound"): shown with the contact, not publicly.
     address_hint: Mapped[str | None] = mapped_column(String(ADDRESS_HINT_MAX_LENGTH))
     # PostgreSQL's ARRAY, not the generic one: the square filters with its overlap (&&).

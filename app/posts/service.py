@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from app.areas.service import district_code_at
+from app.areas.service import district_code_at, district_name
 from app.auth.lookup import NotAMainlandMobile, mask_mobile, normalise_mainland_mobile
 from app.auth.models import User
 from app.auth.service import require_level
@@ -19,11 +19,11 @@ from app.moderation.cases import screen_post
 from app.posts import idempotency
 from app.posts.contact import encrypt_phone
 from app.posts.models import PUBLIC_SRID, RENEWABLE_STATUSES, Post, PostItem
+from app.posts.public import note_columns, write_note
 from geo.coordinates import in_mainland_china, to_wgs84
 from geo.mercator import to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
-from moderation.masking import mask_personal_data
 
 # Half a metre, in Mercator metres: far below the cell and the 100 m steps distances are shown in.
 PUBLIC_JITTER_M = 0.5
@@ -101,14 +101,16 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
     _make_room_for_an_open_post(user)
 
     now = datetime.now(UTC)
+    area_code = district_code_at(location)
     post = Post(
         user_id=user.id,
         kind=body["kind"],
         catalog_edition_id=edition.id,
         location=location.to_ewkt(),
         public_position=public_position_of(location),
-        area_code=district_code_at(location),
-        note=body["note"],
+        area_code=area_code,
+        area_name=district_name(area_code),
+        **note_columns(body["note"]),
         address_hint=body.get("address_hint") or None,
         urgency=sorted(set(body["urgency"])),
         contact_phone_encrypted=encrypt_phone(phone),
@@ -368,10 +370,9 @@ def edit_note(post_id: int, user: User, note: str) -> Post:
         # Only a post that is, or may again be, on the square has a note worth changing.
         raise PostClosed
     edited_from = post.note
-    masked_by_hand = post.public_note is not None
-    post.note = note
+    masked_by_hand = post.hand_masked_note is not None
     # A moderator's masking was of the old words; the new ones go back to a moderator.
-    post.public_note = None
+    write_note(post, note)
     db.session.flush()
     screen_post(post, edited_from=edited_from, masked_by_hand=masked_by_hand)
     db.session.commit()
@@ -396,8 +397,8 @@ def delete_post(post_id: int, user: User) -> None:
 def erase_personal_details(post: Post) -> None:
     """Forget what points at the poster: number, meeting hint, the spot (kept at its cell), and
     whatever personal data the note held (kept as everyone else saw it, masked)."""
-    post.note = post.public_note or mask_personal_data(post.note)
-    post.public_note = None
+    post.note = post.public_note
+    post.hand_masked_note = None
     post.contact_phone_encrypted = None
     post.contact_phone_masked = None
     post.address_hint = None

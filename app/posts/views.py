@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from geoalchemy2 import WKTElement
 from geoalchemy2.shape import to_shape
 
-from app.areas.service import district_names
 from app.i18n import locale_page_text, negotiate_locale
 from app.moderation.outcome import Outcome, outcome_of
 from app.posts.contact import decrypt_phone
@@ -16,7 +15,6 @@ from geo.coordinates import WGS84, from_wgs84
 from geo.mercator import from_mercator
 from geo.points import LonLat, great_circle_metres
 from geo.privacy import PublicDistance, public_distance
-from moderation.masking import mask_personal_data
 
 
 @dataclass(frozen=True)
@@ -25,27 +23,6 @@ class Reader:
 
     point: LonLat | None = None
     coordinate_system: str = WGS84
-
-
-# Everyone refreshes the same nearby posts, so each worker masks a note once, not on every read
-# (masking was a third of the square's time once it wrote JSON itself). Notes are at most 500
-# characters: a few MB at most.
-NOTES_MASKED_PER_WORKER = 4096
-
-
-def public_note(post: Post) -> str:
-    """The note as everyone but its owner sees it: a moderator's masking, or the automatic one."""
-    return shown_note(post.note, post.public_note)
-
-
-def shown_note(note: str, moderated: str | None) -> str:
-    """public_note of a post's note and public_note columns."""
-    return moderated if moderated is not None else _masked(note)
-
-
-@functools.lru_cache(maxsize=NOTES_MASKED_PER_WORKER)
-def _masked(note: str) -> str:
-    return mask_personal_data(note)
 
 
 def public_point(post: Post) -> LonLat:
@@ -84,11 +61,9 @@ class PostView:
         reader: Reader,
         *,
         is_own: bool = False,
-        area_names: dict[str, str] | None = None,
     ):
         self._post = post
         self._reader = reader
-        self._area_names = area_names
         self.is_own = is_own
 
     def __getattr__(self, name):
@@ -102,24 +77,16 @@ class PostView:
 
     @property
     def note(self) -> str:
-        return self._post.note if self.is_own else public_note(self._post)
+        return self._post.note if self.is_own else self._post.public_note
 
     @property
     def moderation(self) -> Outcome:
         post = self._owner_only(self._post)
-        return outcome_of(post, public_note(post))
+        return outcome_of(post, post.public_note)
 
     @property
     def catalog_edition(self) -> str:
         return self._owner_only(self._post.catalog_edition.code)
-
-    @property
-    def area_name(self) -> str | None:
-        code = self._post.area_code
-        if code is None:
-            return None
-        names = self._area_names if self._area_names is not None else district_names({code})
-        return names.get(code)
 
     @property
     def approximate_location(self) -> dict:

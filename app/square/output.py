@@ -12,7 +12,7 @@ from sqlalchemy import Row
 
 from app.catalog.service import catalog_rules
 from app.i18n import negotiate_locale
-from app.posts.views import Reader, shown_distance, shown_note, shown_point, shown_status
+from app.posts.views import Reader, shown_distance, shown_point, shown_status
 from app.square.service import SquarePage
 from geo.mercator import from_mercator
 
@@ -49,7 +49,7 @@ def _public_post(
         "kind": row.kind,
         "status": shown_status(row.status, row.expires_at),
         "items": [_item(item, units, name_index) for item in row.items],
-        "note": shown_note(row.note, row.public_note),
+        "note": row.public_note,
         "urgency": row.urgency,
         "area_code": row.area_code,
         "area_name": row.area_name,

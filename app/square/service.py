@@ -27,7 +27,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from app.areas.models import District
 from app.catalog.models import Medicine
 from app.errors import FieldsInvalid
 from app.posts.models import PUBLIC_SRID, Post, PostItem
@@ -185,11 +184,10 @@ def page_statement(query: SquareQuery, medicines: list[int] | None, limit: int) 
             Post.created_at,
             Post.kind,
             Post.status,
-            Post.note,
             Post.public_note,
             Post.urgency,
             Post.area_code,
-            District.name_zh.label("area_name"),
+            Post.area_name,
             func.ST_X(Post.public_position).label("x"),
             func.ST_Y(Post.public_position).label("y"),
             Post.expires_at,
@@ -197,7 +195,6 @@ def page_statement(query: SquareQuery, medicines: list[int] | None, limit: int) 
             items.label("items"),
         )
         .join(Post, Post.id == page.c.post_id)
-        .outerjoin(District, District.code == Post.area_code)
         .order_by(*order)
     )
 

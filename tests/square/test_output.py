@@ -9,6 +9,7 @@ from openapi_schema_validator import OAS30Validator
 
 from app.auth.models import User
 from app.posts.models import Post
+from app.posts.public import write_note
 from app.posts.schemas import PublicPostSchema
 from app.posts.views import PostView, Reader
 from geo.coordinates import GCJ02, WGS84, from_wgs84, to_wgs84
@@ -48,7 +49,7 @@ def varied_posts(db_session, catalog):
             )
         )
     # A moderator's masking replaces the automatic one.
-    posts[2].public_note = MODERATED_NOTE
+    write_note(posts[2], posts[2].note, hand_masked_note=MODERATED_NOTE)
     db_session.flush()
     # What the database holds, as the square reads it, not what this session was given.
     db_session.expire_all()

@@ -13,7 +13,6 @@ from app.moderation.models import (
     REPORT_STATES,
 )
 from app.moderation.queue import holds_lease
-from app.posts.views import public_note
 
 # The poster is shown the reason: spaces alone explain nothing.
 NOT_BLANK = ma.validate.Regexp(r"\s*\S", error="Must not be blank.")
@@ -150,7 +149,7 @@ class HistoryPostSchema(ma.Schema):
     note = ma.fields.Method("_masked_note", metadata={"type": "string", "description": "Masked"})
 
     def _masked_note(self, post) -> str:
-        return public_note(post)
+        return post.public_note
 
 
 class PastDecisionSchema(ma.Schema):
