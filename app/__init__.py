@@ -17,6 +17,7 @@ from app.extensions import cors, csrf, db, migrate
 from app.health.routes import bp as health_bp
 from app.me.routes import bp as me_bp
 from app.migration_options import MIGRATIONS_DIR
+from app.moderation import hook as moderation_hook
 from app.moderation.api import staff_routes
 from app.moderation.api.routes import bp as reports_bp
 from app.moderation.api.staff_routes import bp as moderation_bp
@@ -62,6 +63,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api = ProblemApi(app)
     tokens.init_app(app, api)
     staff_routes.init_app(app, api)
+    moderation_hook.init_app(app)
     request_guards.init_app(app)
     wechat.init_app(app)
     errors.init_app(app)

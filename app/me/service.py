@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import yaml
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.identity import id_number_digest
@@ -23,11 +23,10 @@ from app.china_time import today_in_china
 from app.errors import DomainError, FieldsInvalid, TryAgainLater
 from app.extensions import db
 from app.me.documents import DocumentRejected, check_document
+from app.me.events import account_deleted, consent_withdrawn
 from app.me.models import Consent, VerificationAttempt
 from app.me.names import NAME_FIELD, NameRejected, mask_name, normalise_name
 from app.me.providers import Outcome, ProviderUnavailable, identity_provider
-from app.posts.models import LIVE_STATUSES, Post
-from geo.points import WGS84_SRID
 
 POLICIES_PATH = os.path.join(os.path.dirname(__file__), "data", "policies.yaml")
 IDENTITY_PURPOSE = "identity_verification"
@@ -218,8 +217,9 @@ def withdraw_consent(user: User, purpose: str) -> None:
     """Withdraw a consent; what relied on it stops at once.
 
     identity_verification: the identity level, the number's HMAC and the masked name go.
-    location, contact: the user's open and expired posts are withdrawn, so none can come back
-    to the square by renewal; every post's exact spot, or number and meeting hint, is erased.
+    Each purpose also withdraws the user's posts that are or could again be on the square
+    (posting needs all three), and location and contact erase every post's exact spot, or
+    number and meeting hint (app.posts.lifecycle answers consent_withdrawn).
     Withdrawing what is not in force still undoes its effects (accounts verified before
     consents were recorded have none to withdraw).
 
@@ -229,12 +229,15 @@ def withdraw_consent(user: User, purpose: str) -> None:
     if purpose not in policies():
         raise UnknownPurpose
     _end_consents(user, Consent.purpose == purpose)
-    WITHDRAWAL_EFFECTS[purpose](user)
+    if purpose == IDENTITY_PURPOSE:
+        _forget_identity(user)
+    consent_withdrawn.send(user, purpose=purpose)
     db.session.commit()
 
 
 def delete_account(user: User) -> None:
-    """Delete the caller's account: personal data cleared, posts withdrawn, every token revoked.
+    """Delete the caller's account: personal data cleared, posts withdrawn and erased as a
+    deleted post is (app.posts.lifecycle answers account_deleted), every token revoked.
 
     The row stays, marked "deleted", so the posts and reports that point at it keep their
     history; nothing in it can be traced back to a person.
@@ -247,8 +250,7 @@ def delete_account(user: User) -> None:
     db.session.execute(delete(UserVerification).where(UserVerification.user_id == user.id))
     db.session.execute(delete(VerificationAttempt).where(VerificationAttempt.user_id == user.id))
     _end_consents(user)
-    _forget_post_locations(user)
-    _forget_post_contacts(user)
+    account_deleted.send(user)
     end_all_sessions(user.id)
     db.session.commit()
 
@@ -313,8 +315,6 @@ def _record_attempt(user: User, now: datetime, outcome: str) -> None:
 
 
 def _forget_identity(user: User) -> None:
-    # Posting needs the identity level: without it, the user's posts leave the square.
-    _withdraw_live_posts(user)
     user.id_number_hmac = None
     user.display_name = DEFAULT_DISPLAY_NAME
     db.session.execute(
@@ -323,40 +323,3 @@ def _forget_identity(user: User) -> None:
         )
     )
     db.session.expire(user, ["verifications"])
-
-
-def _withdraw_live_posts(user: User) -> None:
-    # Expired, held and hidden posts too: a renewal or a moderator's approval would otherwise
-    # put them back, without a number or a spot.
-    db.session.execute(
-        update(Post)
-        .where(Post.user_id == user.id, Post.status.in_(LIVE_STATUSES))
-        .values(status="withdrawn")
-    )
-
-
-def _forget_post_locations(user: User) -> None:
-    """Live posts are withdrawn; every post keeps only its public grid point."""
-    _withdraw_live_posts(user)
-    db.session.execute(
-        update(Post)
-        .where(Post.user_id == user.id)
-        .values(location=func.ST_Transform(Post.public_position, WGS84_SRID))
-    )
-
-
-def _forget_post_contacts(user: User) -> None:
-    """Live posts are withdrawn; no post keeps a number or meeting hint."""
-    _withdraw_live_posts(user)
-    db.session.execute(
-        update(Post)
-        .where(Post.user_id == user.id)
-        .values(contact_phone_encrypted=None, contact_phone_masked=None, address_hint=None)
-    )
-
-
-WITHDRAWAL_EFFECTS = {
-    IDENTITY_PURPOSE: _forget_identity,
-    "location": _forget_post_locations,
-    "contact": _forget_post_contacts,
-}

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.moderation import audit
 from app.moderation.models import ModerationCase, Report
-from app.posts.models import RENEWABLE_STATUSES, Post
+from app.posts import lifecycle
+from app.posts.models import Post
 from moderation.masking import mask_personal_data
 from moderation.screening import load_rules, screen
 
@@ -85,10 +86,9 @@ def hold(post: Post, case: ModerationCase, action: str) -> None:
 
     An expired post is held too: its owner could otherwise renew it straight back on.
     """
-    if post.status not in RENEWABLE_STATUSES:
-        return
     before = post.status
-    post.status = "held"
+    if not lifecycle.hold(post):
+        return
     audit.record(
         action,
         case_id=case.id,

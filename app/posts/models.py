@@ -28,9 +28,10 @@ from app.catalog.models import CatalogEdition, Medicine
 from app.extensions import db
 
 POST_KINDS = ("need", "offer")
-# open: on the square until expires_at. expired: its time ran out (a sweep marks it; the square
-# also checks expires_at, so a late sweep shows nothing stale). withdrawn: its author withdrew a
-# consent it relies on (location or contact) or deleted the account. deleted: by its owner.
+# Moving between them is app/posts/lifecycle.py's alone. open: on the square until expires_at.
+# expired: its time ran out (a sweep marks it; the square also checks expires_at, so a late
+# sweep shows nothing stale). withdrawn: its author withdrew a consent it relies on or deleted
+# the account. deleted: by its owner.
 # held: off the square until a moderator decides (screening found trading words, or enough
 # people reported it). hidden and removed: a moderator's decision; the owner may appeal once.
 POST_STATUSES = (
@@ -43,11 +44,6 @@ POST_STATUSES = (
     "withdrawn",
     "deleted",
 )
-# Statuses an owner can still renew from: the post is not finished, only out of time.
-RENEWABLE_STATUSES = ("open", "expired")
-# Statuses from which a post is, or could again be, on the square (by renewal or a moderator's
-# decision): what a ban, a withdrawn consent or a deleted account must take down for good.
-LIVE_STATUSES = (*RENEWABLE_STATUSES, "held", "hidden")
 URGENCY_TAGS = ("infant", "child", "elderly", "pregnant", "chronic_illness")
 NOTE_MAX_LENGTH = 500
 ADDRESS_HINT_MAX_LENGTH = 100

@@ -4,7 +4,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from app.areas.service import district_code_at, district_name
 from app.auth.lookup import NotAMainlandMobile, mask_mobile, normalise_mainland_mobile
@@ -15,10 +15,10 @@ from app.china_time import today_in_china
 from app.errors import DomainError, FieldsInvalid
 from app.extensions import db
 from app.me.service import require_consent
-from app.moderation.cases import screen_post
-from app.posts import idempotency
+from app.posts import idempotency, lifecycle
 from app.posts.contact import encrypt_phone
-from app.posts.models import PUBLIC_SRID, RENEWABLE_STATUSES, Post, PostItem
+from app.posts.models import PUBLIC_SRID, Post, PostItem
+from app.posts.moderation_hook import moderation
 from app.posts.public import note_columns, write_note
 from geo.coordinates import in_mainland_china, to_wgs84
 from geo.mercator import to_mercator
@@ -28,9 +28,6 @@ from geo.privacy import snap_to_grid
 # Half a metre, in Mercator metres: far below the cell and the 100 m steps distances are shown in.
 PUBLIC_JITTER_M = 0.5
 _jitter = random.SystemRandom()
-# Statuses in which a post may be seen by people other than its owner, by its link.
-PUBLIC_STATUSES = ("open", "expired", "resolved")
-EDITABLE_STATUSES = (*RENEWABLE_STATUSES, "held")
 NOT_IN_CATALOG = "Not in the catalog of medicines that may be shared."
 LISTED_TWICE = "Listed twice in this post."
 PACK_EXPIRES_TOO_SOON = "The pack must stay usable for at least {days} more days."
@@ -122,7 +119,7 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
     db.session.add(post)
     db.session.flush()
     # Trading words hold the post for a moderator; the poster still gets it back, as "held".
-    screen_post(post, new=True)
+    moderation().note_written(post, new=True, edited_from=None, masked_by_hand=False)
     if idempotency_key is not None:
         idempotency.remember(user.id, idempotency_key, body_fingerprint, post.id)
     db.session.commit()
@@ -257,7 +254,7 @@ def post_for_reader(post_id: int, reader: User | None) -> Post:
             deleted), so that its existence does not leak.
     """
     post = db.session.get(Post, post_id)
-    if post is None or (not is_owner(post, reader) and post.status not in PUBLIC_STATUSES):
+    if post is None or (not is_owner(post, reader) and post.status not in lifecycle.PUBLIC):
         raise PostNotFound
     return post
 
@@ -315,7 +312,7 @@ def owned_post(post_id: int, user: User, *, lock: bool = True) -> Post:
     """
     query = select(Post).where(Post.id == post_id)
     post = db.session.scalar(query.with_for_update() if lock else query)
-    if post is None or (post.user_id != user.id and post.status not in PUBLIC_STATUSES):
+    if post is None or (post.user_id != user.id and post.status not in lifecycle.PUBLIC):
         raise PostNotFound
     if post.user_id != user.id:
         raise NotPostOwner
@@ -328,8 +325,7 @@ def resolve_post(post_id: int, user: User) -> Post:
     if post.status == "resolved":
         return post
     _refuse_closed(post)
-    post.status = "resolved"
-    post.resolved_at = datetime.now(UTC)
+    lifecycle.resolve(post)
     db.session.commit()
     return post
 
@@ -345,15 +341,12 @@ def renew_post(post_id: int, user: User) -> Post:
     post = owned_post(post_id, user)
     if post.status == "held":
         raise PostUnderReview
-    if post.status not in RENEWABLE_STATUSES:
+    if post.status not in lifecycle.RENEWABLE:
         raise PostClosed
     _require_may_post(user)
-    now = datetime.now(UTC)
-    if post.expires_at <= now:
+    if post.expires_at <= datetime.now(UTC):
         _make_room_for_an_open_post(user)
-    post.status = "open"
-    post.expires_at = now + lifetime(post.kind)
-    post.renewed_at = now
+    lifecycle.renew(post, lifetime(post.kind))
     db.session.commit()
     return post
 
@@ -366,7 +359,7 @@ def edit_note(post_id: int, user: User, note: str) -> Post:
         PostClosed: the post is resolved, hidden, removed, withdrawn or deleted.
     """
     post = owned_post(post_id, user)
-    if post.status not in EDITABLE_STATUSES:
+    if post.status not in lifecycle.EDITABLE:
         # Only a post that is, or may again be, on the square has a note worth changing.
         raise PostClosed
     edited_from = post.note
@@ -374,7 +367,9 @@ def edit_note(post_id: int, user: User, note: str) -> Post:
     # A moderator's masking was of the old words; the new ones go back to a moderator.
     write_note(post, note)
     db.session.flush()
-    screen_post(post, edited_from=edited_from, masked_by_hand=masked_by_hand)
+    moderation().note_written(
+        post, new=False, edited_from=edited_from, masked_by_hand=masked_by_hand
+    )
     db.session.commit()
     return post
 
@@ -386,23 +381,9 @@ def delete_post(post_id: int, user: User) -> None:
     Deleting again is a no-op.
     """
     post = owned_post(post_id, user)
-    if post.status == "deleted":
-        return
-    post.status = "deleted"
-    post.resolved_at = None
-    erase_personal_details(post)
+    if lifecycle.erase(post):
+        moderation().posts_erased(select(Post.id).where(Post.id == post.id))
     db.session.commit()
-
-
-def erase_personal_details(post: Post) -> None:
-    """Forget what points at the poster: number, meeting hint, the spot (kept at its cell), and
-    whatever personal data the note held (kept as everyone else saw it, masked)."""
-    post.note = post.public_note
-    post.hand_masked_note = None
-    post.contact_phone_encrypted = None
-    post.contact_phone_masked = None
-    post.address_hint = None
-    post.location = func.ST_Transform(post.public_position, 4326)
 
 
 def expire_posts() -> int:
@@ -410,13 +391,9 @@ def expire_posts() -> int:
 
     The square already hides them by expires_at; this keeps its partial indexes small.
     """
-    result = db.session.execute(
-        update(Post)
-        .where(Post.status == "open", Post.expires_at <= func.now())
-        .values(status="expired")
-    )
+    expired = lifecycle.expire_overdue()
     db.session.commit()
-    return result.rowcount
+    return expired
 
 
 def _refuse_closed(post: Post) -> None:

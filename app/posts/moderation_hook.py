@@ -1,0 +1,59 @@
+"""How posts tell moderation what happens to them, without importing it.
+
+Moderation sits above posts (its cases are about posts), so posts cannot call it. It registers
+one PostModeration when the app is made (app.moderation.init_app); posts call the registered
+one. An app without moderation gets NO_MODERATION, which screens nothing and keeps no cases.
+"""
+
+from typing import Protocol
+
+from flask import Flask, current_app
+from sqlalchemy import Select
+
+from app.posts.models import Post
+
+EXTENSION = "medshare.post_moderation"
+
+
+class PostModeration(Protocol):
+    def note_written(
+        self, post: Post, *, new: bool, edited_from: str | None, masked_by_hand: bool
+    ) -> None:
+        """A post was made, or its owner edited its note; the post is flushed, the caller
+        commits. Moderation may hold the post (through app.posts.lifecycle).
+
+        Args:
+            new: the post was made in this transaction.
+            edited_from: the note before an owner's edit.
+            masked_by_hand: a moderator had masked the old note by hand.
+        """
+
+    def posts_erased(self, post_ids: Select) -> None:
+        """These posts' personal details were erased: so must moderation's copies of what
+        their owner wrote (appeal notes)."""
+
+    def account_erased(self, user_id: int) -> None:
+        """The account was deleted: what it wrote to moderators (report notes) goes too."""
+
+
+class _NoModeration:
+    def note_written(self, post, *, new, edited_from, masked_by_hand) -> None:
+        return None
+
+    def posts_erased(self, post_ids) -> None:
+        return None
+
+    def account_erased(self, user_id) -> None:
+        return None
+
+
+NO_MODERATION = _NoModeration()
+
+
+def register(app: Flask, moderation: PostModeration) -> None:
+    app.extensions[EXTENSION] = moderation
+
+
+def moderation() -> PostModeration:
+    """The moderation the current app registered."""
+    return current_app.extensions.get(EXTENSION, NO_MODERATION)
