@@ -24,8 +24,10 @@ from app.moderation.api.staff_routes import bp as moderation_bp
 from app.moderation.review.routes import ERROR_TEMPLATE as REVIEW_ERROR_TEMPLATE
 from app.moderation.review.routes import bp as review_bp
 from app.openapi import ProblemApi
-from app.posts.routes import bp as posts_bp
 from app.settings_check import refuse_unsafe_settings
+
+# The posts blueprint, with the square's views on it too (see app/square/routes.py).
+from app.square.routes import bp as posts_bp
 from config import CONFIGS
 
 

@@ -13,7 +13,7 @@ import tempfile
 from sqlalchemy.engine import make_url
 
 from app.extensions import db
-from app.posts.views import Reader
+from app.posts.presenter import Reader
 from app.square.areas import Radius
 from app.square.cursor import Cursor
 from app.square.service import SquareQuery, medicine_ids, square_statement

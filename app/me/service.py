@@ -126,7 +126,7 @@ def verify_identity(user: User, name: str, document_type: str, document_number: 
     require_consent(user, IDENTITY_PURPOSE)
     # One verification at a time per account, so that two requests can neither both take the
     # last attempt nor both verify it; the reloaded account shows what an earlier one did.
-    db.session.refresh(user, with_for_update=True)
+    db.session.refresh(user, with_for_update={"of": User})
     if user.verification("identity") is not None:
         raise AlreadyVerified
     config = current_app.config

@@ -1,11 +1,12 @@
 """Moderation's side of app.posts.moderation_hook: what it does when posts tell it something."""
 
 from flask import Flask
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from app.extensions import db
 from app.moderation.cases import screen_post
 from app.moderation.models import ModerationCase, Report
+from app.moderation.outcome import outcome, outcome_column
 from app.posts.moderation_hook import register
 from moderation.masking import mask_personal_data
 
@@ -21,6 +22,12 @@ class ModerationOfPosts:
         )
         for case in db.session.scalars(appeals):
             case.appeal_note = mask_personal_data(case.appeal_note)
+
+    def outcome_column(self, post_id: ColumnElement) -> ColumnElement:
+        return outcome_column(post_id)
+
+    def outcome(self, value: dict | None, status: str, public_note: str) -> dict:
+        return outcome(value, status, public_note)
 
     def account_erased(self, user_id: int) -> None:
         for report in db.session.scalars(select(Report).where(Report.reporter_id == user_id)):

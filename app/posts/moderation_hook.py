@@ -8,7 +8,7 @@ one. An app without moderation gets NO_MODERATION, which screens nothing and kee
 from typing import Protocol
 
 from flask import Flask, current_app
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, null
 
 from app.posts.models import Post
 
@@ -35,6 +35,12 @@ class PostModeration(Protocol):
     def account_erased(self, user_id: int) -> None:
         """The account was deleted: what it wrote to moderators (report notes) goes too."""
 
+    def outcome_column(self, post_id: ColumnElement) -> ColumnElement:
+        """A column of what moderation did to the post, for its owner's view."""
+
+    def outcome(self, value, status: str, public_note: str) -> dict:
+        """The owner's `moderation` (ModerationOutcomeSchema), from outcome_column's value."""
+
 
 class _NoModeration:
     def note_written(self, post, *, new, edited_from, masked_by_hand) -> None:
@@ -45,6 +51,20 @@ class _NoModeration:
 
     def account_erased(self, user_id) -> None:
         return None
+
+    def outcome_column(self, post_id):
+        return null()
+
+    def outcome(self, value, status, public_note) -> dict:
+        return {
+            "under_review": False,
+            "decision": None,
+            "reason": None,
+            "decided_at": None,
+            "appealed": False,
+            "can_appeal": False,
+            "public_note": public_note,
+        }
 
 
 NO_MODERATION = _NoModeration()

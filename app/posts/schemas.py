@@ -1,7 +1,6 @@
 import marshmallow as ma
 
 from app.catalog.schemas import catalog_label, localized_name
-from app.moderation.models import DECISIONS
 from app.posts.models import (
     ADDRESS_HINT_MAX_LENGTH,
     MAX_ITEMS_PER_POST,
@@ -187,25 +186,6 @@ class PublicPostSchema(ma.Schema):
 OWNER_ONLY = "Only in the owner's view. "
 
 
-class ModerationOutcomeSchema(ma.Schema):
-    """Moderation of the post as its owner sees it; reporters and moderators stay unnamed."""
-
-    under_review = ma.fields.Boolean(
-        metadata={"description": "In the moderators' queue now (a held post waits on this)"}
-    )
-    decision = ma.fields.String(
-        allow_none=True,
-        metadata={"enum": list(DECISIONS), "description": "The latest decision, if any"},
-    )
-    reason = ma.fields.String(allow_none=True, metadata={"description": "The moderator's reason"})
-    decided_at = ma.fields.DateTime(allow_none=True)
-    appealed = ma.fields.Boolean(metadata={"description": "A post may be appealed once"})
-    can_appeal = ma.fields.Boolean()
-    public_note = ma.fields.String(
-        metadata={"description": "The note as everyone else sees it: masked, by rule or by hand"}
-    )
-
-
 class PostSchema(PublicPostSchema):
     """A post by its link: the public view, plus everything they gave for its owner."""
 
@@ -220,8 +200,11 @@ class PostSchema(PublicPostSchema):
     catalog_edition = ma.fields.String(metadata={"description": OWNER_ONLY})
     renewed_at = ma.fields.DateTime(allow_none=True, metadata={"description": OWNER_ONLY})
     updated_at = ma.fields.DateTime(metadata={"description": OWNER_ONLY})
+    # By name: the schema is moderation's (app/moderation/api/schemas.py), which sits above
+    # posts; marshmallow's registry resolves it once the app has imported both.
     moderation = ma.fields.Nested(
-        ModerationOutcomeSchema, metadata={"description": OWNER_ONLY + "Reviews and decisions"}
+        "ModerationOutcomeSchema",
+        metadata={"description": OWNER_ONLY + "Reviews and decisions"},
     )
 
 

@@ -4,6 +4,8 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
+from geoalchemy2 import WKTElement
+from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
 from app.areas.service import district_code_at, district_name
@@ -21,7 +23,7 @@ from app.posts.models import PUBLIC_SRID, Post, PostItem
 from app.posts.moderation_hook import moderation
 from app.posts.public import note_columns, write_note
 from geo.coordinates import in_mainland_china, to_wgs84
-from geo.mercator import to_mercator
+from geo.mercator import from_mercator, to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
 
@@ -131,6 +133,16 @@ def _require_may_post(user: User) -> None:
     require_level(user, "post")
     require_consent(user, "location")
     require_consent(user, "contact")
+
+
+def public_point(post: Post) -> LonLat:
+    """The post's public grid point, in WGS 84."""
+    geometry = post.public_position
+    # A post made in this session still holds the EWKT it was given, not the database's WKB.
+    if isinstance(geometry, str):
+        geometry = WKTElement(geometry, extended=True)
+    shape = to_shape(geometry)
+    return from_mercator(shape.x, shape.y)
 
 
 def public_position_of(location: LonLat) -> str:

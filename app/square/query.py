@@ -4,7 +4,7 @@ from flask import current_app
 from shapely import Polygon
 
 from app.areas.service import district_area
-from app.posts.views import Reader
+from app.posts.presenter import Reader
 from app.square.areas import AreaFilter, Box, District, Radius, Shape
 from app.square.cursor import Cursor
 from app.square.service import SquareQuery

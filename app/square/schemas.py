@@ -11,7 +11,7 @@ from app.posts.schemas import CoordinateSystemField, PublicPostSchema
 from app.square.service import SORTS
 
 MAX_RADIUS_M = 50_000
-# Limits the schemas check and app/square/fast_args.py's fast path shares.
+# Limits the schemas check, by name so the OpenAPI document says the same.
 MEDICINE_CODE_MAX_LENGTH = 64
 GROUP_CODE_MAX_LENGTH = 32
 CURSOR_MAX_LENGTH = 500

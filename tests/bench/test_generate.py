@@ -20,8 +20,7 @@ from app.catalog.service import load_edition
 from app.extensions import db
 from app.posts.models import Post, PostItem
 from app.posts.public import public_note_of
-from app.posts.service import lifetime
-from app.posts.views import public_point
+from app.posts.service import lifetime, public_point
 from bench.generate import LOADED_TABLES, foreign_keys, index_definitions, libpq_url, load
 from bench.plan import PHONE_PREFIX, PROVIDER
 from geo.cities import busiest_cities, cities

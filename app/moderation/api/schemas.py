@@ -207,3 +207,22 @@ class AuditEntrySchema(ma.Schema):
     reason = ma.fields.String(allow_none=True)
     before = ma.fields.Dict(allow_none=True)
     after = ma.fields.Dict(allow_none=True)
+
+
+class ModerationOutcomeSchema(ma.Schema):
+    """Moderation of the post as its owner sees it; reporters and moderators stay unnamed."""
+
+    under_review = ma.fields.Boolean(
+        metadata={"description": "In the moderators' queue now (a held post waits on this)"}
+    )
+    decision = ma.fields.String(
+        allow_none=True,
+        metadata={"enum": list(DECISIONS), "description": "The latest decision, if any"},
+    )
+    reason = ma.fields.String(allow_none=True, metadata={"description": "The moderator's reason"})
+    decided_at = ma.fields.DateTime(allow_none=True)
+    appealed = ma.fields.Boolean(metadata={"description": "A post may be appealed once"})
+    can_appeal = ma.fields.Boolean()
+    public_note = ma.fields.String(
+        metadata={"description": "The note as everyone else sees it: masked, by rule or by hand"}
+    )
