@@ -34,11 +34,14 @@ def load_catalog(path: str | None) -> None:
 def load_districts() -> None:
     """Load or refresh China's districts and their boundaries from geo/data."""
     from app.areas import service
+    from app.posts.areas import rename_areas
 
     report = service.load_districts()
     click.echo(
         f"districts: {report.added} added, {report.updated} refreshed, {report.removed} removed"
     )
+    if report.added or report.updated or report.removed:
+        click.echo(f"posts: {rename_areas()} area names changed")
 
 
 @medshare_cli.command("seed-demo")

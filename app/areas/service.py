@@ -7,13 +7,12 @@ from dataclasses import dataclass
 import shapely
 from geoalchemy2 import WKBElement
 from geoalchemy2.shape import from_shape
-from sqlalchemy import delete, func, literal, select, tuple_, update
+from sqlalchemy import delete, func, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
 from app.areas.models import District
 from app.errors import DomainError
 from app.extensions import db
-from app.posts.models import Post
 from geo.districts import CODE_PATTERN, PROVINCE, SLACK_DEGREES, all_districts, code_prefix
 from geo.points import WGS84_SRID, LonLat
 
@@ -92,7 +91,6 @@ def load_districts() -> DistrictLoadReport:
     # The file lists parents before children, so each batch's foreign keys are already met.
     written = db.session.scalars(upsert.returning(District.code), rows).all()
     removed = db.session.execute(delete(District).where(District.code.not_in(codes))).rowcount
-    _rename_posts_areas()
     db.session.commit()
     added = len(set(codes) - existing)
     return DistrictLoadReport(added=added, updated=len(written) - added, removed=removed)
@@ -130,7 +128,7 @@ def _table_fingerprint():
     return select(func.md5(func.string_agg(line, aggregate_order_by(literal("\n"), District.code))))
 
 
-def _finest_district_code(where):
+def finest_district_code(where):
     return (
         select(District.code)
         .where(func.ST_DWithin(District.boundary, where, SLACK_DEGREES))
@@ -157,31 +155,7 @@ def district_code_at(point: LonLat) -> str | None:
     Returns:
         The 6-digit code, or None for a point outside China (or well out at sea).
     """
-    return db.session.scalar(_finest_district_code(func.ST_GeomFromEWKT(point.to_ewkt())))
-
-
-def fill_area_codes(post_ids: list[int]) -> None:
-    """Set each of these posts' area_code as district_code_at would, and its area_name, in one
-    statement each (bulk loads such as the demo data)."""
-    db.session.execute(
-        update(Post)
-        .where(Post.id.in_(post_ids))
-        .values(area_code=_finest_district_code(Post.location).scalar_subquery())
-    )
-    db.session.execute(
-        update(Post)
-        .where(Post.id.in_(post_ids), Post.area_code == District.code)
-        .values(area_name=District.name_zh)
-    )
-
-
-def _rename_posts_areas() -> None:
-    """Posts store their area's name: give them the names the table has now."""
-    db.session.execute(
-        update(Post)
-        .where(Post.area_code == District.code, Post.area_name.is_distinct_from(District.name_zh))
-        .values(area_name=District.name_zh)
-    )
+    return db.session.scalar(finest_district_code(func.ST_GeomFromEWKT(point.to_ewkt())))
 
 
 def district_area(code: str) -> DistrictArea:

@@ -16,7 +16,6 @@ import yaml
 from flask import current_app
 from sqlalchemy import exists, insert, select
 
-from app.areas.service import fill_area_codes
 from app.auth.identity import check_character, id_number_digest
 from app.auth.lookup import mask_mobile
 from app.auth.models import User, UserVerification
@@ -26,6 +25,7 @@ from app.extensions import db
 from app.me.models import Consent
 from app.me.names import mask_name
 from app.me.service import policies
+from app.posts.areas import fill_area_codes
 from app.posts.contact import encrypt_phone
 from app.posts.models import Post, PostItem
 from app.posts.public import note_columns

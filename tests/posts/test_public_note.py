@@ -6,6 +6,7 @@ from sqlalchemy import update
 from app.areas.models import District
 from app.areas.service import load_districts
 from app.cli import medshare_cli
+from app.posts.areas import rename_areas
 from app.posts.models import Post
 from app.posts.public import public_note_of, remask, write_note
 from moderation.masking import MASKING_VERSION, mask_personal_data
@@ -81,5 +82,6 @@ def test_a_posts_area_name_follows_its_division_when_the_districts_are_reloaded(
         update(District).where(District.code == post.area_code).values(name_zh="旧名")
     )
     load_districts()
+    assert rename_areas() == 1
     db_session.expire_all()
     assert post.area_name == "黄浦区"
