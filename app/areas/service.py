@@ -128,9 +128,11 @@ def _table_fingerprint():
     return select(func.md5(func.string_agg(line, aggregate_order_by(literal("\n"), District.code))))
 
 
-def finest_district_code(where):
+def finest_district_code(where, *also):
+    """The code (and the `also` columns) of the finest division at a point: a select of one
+    row or none, for district_code_at and for statements that fold the lookup in."""
     return (
-        select(District.code)
+        select(District.code, *also)
         .where(func.ST_DWithin(District.boundary, where, SLACK_DEGREES))
         .order_by(func.ST_Distance(District.boundary, where), District.level.desc())
         .limit(1)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import yaml
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.identity import id_number_digest
@@ -157,6 +157,27 @@ def verify_identity(user: User, name: str, document_type: str, document_number: 
     record_verification(user, "identity", provider.name)
     db.session.commit()
     return user
+
+
+def consents_in_force(user_id) -> ColumnElement:
+    """An array of the purposes a user's consents in force are for (user_id: a value or a
+    column), for statements that check them along with other things."""
+    return (
+        select(func.array_agg(Consent.purpose))
+        .where(Consent.user_id == user_id, Consent.withdrawn_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def require_consents_among(given, *purposes: str) -> None:
+    """require_consent for each purpose, in order, against what consents_in_force gave.
+
+    Raises:
+        ConsentRequired: naming the first purpose given lacks.
+    """
+    for purpose in purposes:
+        if purpose not in (given or ()):
+            raise ConsentRequired(purpose)
 
 
 def require_consent(user: User, purpose: str) -> None:

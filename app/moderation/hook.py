@@ -4,7 +4,7 @@ from flask import Flask
 from sqlalchemy import ColumnElement, Select, select
 
 from app.extensions import db
-from app.moderation.cases import screen_post
+from app.moderation.cases import Screening, hold_new_post, screen_post, screening_of
 from app.moderation.models import ModerationCase, Report
 from app.moderation.outcome import outcome, outcome_column
 from app.posts.moderation_hook import register
@@ -12,8 +12,15 @@ from moderation.masking import mask_personal_data
 
 
 class ModerationOfPosts:
-    def note_written(self, post, *, new: bool, edited_from: str | None, masked_by_hand: bool):
-        screen_post(post, new=new, edited_from=edited_from, masked_by_hand=masked_by_hand)
+    def screen_new(self, texts: dict[str, str | None]) -> Screening | None:
+        screening = screening_of(texts)
+        return screening if screening.hits else None
+
+    def held_new(self, post_id: int, kind: str, urgency: list[str], screening: Screening) -> None:
+        hold_new_post(post_id, kind, urgency, screening)
+
+    def note_edited(self, post, *, edited_from: str, masked_by_hand: bool) -> None:
+        screen_post(post, edited_from=edited_from, masked_by_hand=masked_by_hand)
 
     def posts_erased(self, post_ids: Select) -> None:
         # An appeal is the poster's own words about the post: kept for the trail, masked.
@@ -25,6 +32,10 @@ class ModerationOfPosts:
 
     def outcome_column(self, post_id: ColumnElement) -> ColumnElement:
         return outcome_column(post_id)
+
+    def new_post_outcome(self, *, held: bool) -> dict | None:
+        # Only its screening case, if screening held it.
+        return {"open_kind": "screening", "last": None, "appealed": False} if held else None
 
     def outcome(self, value: dict | None, status: str, public_note: str) -> dict:
         return outcome(value, status, public_note)

@@ -2,8 +2,8 @@
 
 A transaction-scoped advisory lock on (user, key) marks a request in flight: a second request
 with the key while the first runs gets 409 instead of waiting or creating twice. The key's row
-is written in the same transaction as what it created, so either both exist or neither does,
-and a create that failed leaves the key free for a corrected retry.
+is written in the same statement as what it created (app/posts/create.py), so either both exist
+or neither does, and a create that failed leaves the key free for a corrected retry.
 """
 
 import hashlib
@@ -11,7 +11,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, literal, select
+from sqlalchemy.dialects.postgresql import Insert, insert
 
 from app.errors import DomainError
 from app.extensions import db
@@ -32,6 +33,53 @@ def fingerprint(body: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def claim_columns(user_id: int, key: str) -> list[ColumnElement]:
+    """What claim_of reads, as columns a create's first statement adds: whether this
+    transaction now holds the key, and what the key did before (fingerprint, post id)."""
+    return [
+        _try_lock(user_id, key).label("key_free"),
+        select(func.json_build_array(IdempotencyKey.fingerprint, IdempotencyKey.post_id))
+        .where(_kept(user_id, key))
+        .scalar_subquery()
+        .label("earlier"),
+    ]
+
+
+def claim_of(row, body_fingerprint: str) -> int | None:
+    """claim's answer from a row with claim_columns.
+
+    Raises:
+        IdempotencyKeyInFlight, IdempotencyKeyReused: as claim.
+    """
+    if not row.key_free:
+        raise IdempotencyKeyInFlight
+    if row.earlier is None:
+        return None
+    fingerprint, post_id = row.earlier
+    if fingerprint != body_fingerprint:
+        raise IdempotencyKeyReused
+    return post_id
+
+
+def remember_after(user_id: int, key: str, body_fingerprint: str, post_id) -> Insert:
+    """The key's row for a post made in the same statement (post_id: its column), returning
+    the row when it was written: a key an earlier request committed meanwhile is left alone
+    (the caller replays that request instead), one forgotten by age is written over."""
+    written = insert(IdempotencyKey).from_select(
+        ["user_id", "key", "fingerprint", "post_id"],
+        select(literal(user_id), literal(key), literal(body_fingerprint), post_id),
+    )
+    return written.on_conflict_do_update(
+        index_elements=[IdempotencyKey.user_id, IdempotencyKey.key],
+        set_={
+            "fingerprint": written.excluded.fingerprint,
+            "post_id": written.excluded.post_id,
+            "created_at": func.now(),
+        },
+        where=IdempotencyKey.created_at <= _oldest_kept(),
+    ).returning(IdempotencyKey.post_id)
+
+
 def claim(user_id: int, key: str, body_fingerprint: str) -> int | None:
     """Hold the key for this transaction and say what it already created, if anything.
 
@@ -42,33 +90,14 @@ def claim(user_id: int, key: str, body_fingerprint: str) -> int | None:
         IdempotencyKeyInFlight: another request with the key is running now.
         IdempotencyKeyReused: the key was used before with a different body.
     """
-    held = db.session.scalar(
-        select(func.pg_try_advisory_xact_lock(func.hashtextextended(f"{user_id}:{key}", 0)))
-    )
-    if not held:
+    if not db.session.scalar(select(_try_lock(user_id, key))):
         raise IdempotencyKeyInFlight
-    earlier = db.session.scalar(
-        select(IdempotencyKey).where(
-            IdempotencyKey.user_id == user_id,
-            IdempotencyKey.key == key,
-            IdempotencyKey.created_at > _oldest_kept(),
-        )
-    )
+    earlier = db.session.scalar(select(IdempotencyKey).where(_kept(user_id, key)))
     if earlier is None:
         return None
     if earlier.fingerprint != body_fingerprint:
         raise IdempotencyKeyReused
     return earlier.post_id
-
-
-def remember(user_id: int, key: str, body_fingerprint: str, post_id: int) -> None:
-    """Record what the key created; the caller commits it with the creation itself."""
-    db.session.execute(
-        delete(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-    )
-    db.session.add(
-        IdempotencyKey(user_id=user_id, key=key, fingerprint=body_fingerprint, post_id=post_id)
-    )
 
 
 def forget_expired() -> int:
@@ -78,6 +107,18 @@ def forget_expired() -> int:
     )
     db.session.commit()
     return result.rowcount
+
+
+def _try_lock(user_id: int, key: str) -> ColumnElement:
+    return func.pg_try_advisory_xact_lock(func.hashtextextended(f"{user_id}:{key}", 0))
+
+
+def _kept(user_id: int, key: str) -> ColumnElement:
+    return and_(
+        IdempotencyKey.user_id == user_id,
+        IdempotencyKey.key == key,
+        IdempotencyKey.created_at > _oldest_kept(),
+    )
 
 
 def _oldest_kept() -> datetime:

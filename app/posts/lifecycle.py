@@ -89,6 +89,11 @@ ERASED_ON_WITHDRAWAL = {
 }
 
 
+def first_status(*, held: bool) -> str:
+    """A new post's status: open, or held when screening holds it from the start."""
+    return TRANSITIONS["hold"].target if held else "open"
+
+
 def _move(post: Post, name: str, **values) -> bool:
     """Make one transition of a post loaded in the session (the caller holds its row lock)."""
     transition = TRANSITIONS[name]

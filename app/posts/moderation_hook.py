@@ -16,15 +16,19 @@ EXTENSION = "medshare.post_moderation"
 
 
 class PostModeration(Protocol):
-    def note_written(
-        self, post: Post, *, new: bool, edited_from: str | None, masked_by_hand: bool
-    ) -> None:
-        """A post was made, or its owner edited its note; the post is flushed, the caller
-        commits. Moderation may hold the post (through app.posts.lifecycle).
+    def screen_new(self, texts: dict[str, str | None]):
+        """Before a post is made: what moderation makes of its free text (note, address_hint),
+        or None when nothing holds it. The post is then made held, and held_new follows."""
+
+    def held_new(self, post_id: int, kind: str, urgency: list[str], screening) -> None:
+        """A post was made held for what screen_new found; the caller commits."""
+
+    def note_edited(self, post: Post, *, edited_from: str, masked_by_hand: bool) -> None:
+        """Its owner edited a post's note; the post is flushed, the caller commits. Moderation
+        may hold the post (through app.posts.lifecycle).
 
         Args:
-            new: the post was made in this transaction.
-            edited_from: the note before an owner's edit.
+            edited_from: the note before the edit.
             masked_by_hand: a moderator had masked the old note by hand.
         """
 
@@ -38,12 +42,21 @@ class PostModeration(Protocol):
     def outcome_column(self, post_id: ColumnElement) -> ColumnElement:
         """A column of what moderation did to the post, for its owner's view."""
 
+    def new_post_outcome(self, *, held: bool):
+        """What outcome_column would say of a post just made (held by screening or not)."""
+
     def outcome(self, value, status: str, public_note: str) -> dict:
         """The owner's `moderation` (ModerationOutcomeSchema), from outcome_column's value."""
 
 
 class _NoModeration:
-    def note_written(self, post, *, new, edited_from, masked_by_hand) -> None:
+    def screen_new(self, texts) -> None:
+        return None
+
+    def held_new(self, post_id, kind, urgency, screening) -> None:
+        return None
+
+    def note_edited(self, post, *, edited_from, masked_by_hand) -> None:
         return None
 
     def posts_erased(self, post_ids) -> None:
@@ -54,6 +67,9 @@ class _NoModeration:
 
     def outcome_column(self, post_id):
         return null()
+
+    def new_post_outcome(self, *, held):
+        return None
 
     def outcome(self, value, status, public_note) -> dict:
         return {

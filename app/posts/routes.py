@@ -4,7 +4,7 @@ from flask_jwt_extended import current_user, get_current_user
 from flask_smorest import Blueprint
 
 from app.auth.tokens import maybe_signed_in, signed_in
-from app.posts import contact, service, views
+from app.posts import contact, create, service, views
 from app.posts.presenter import Reader, json_response
 from app.posts.schemas import (
     ContactRevealSchema,
@@ -42,12 +42,16 @@ class Posts(MethodView):
     @bp.alt_response(409, response="CONFLICT")
     def post(self, idempotency, body):
         """Post a need or an offer; verified users only. Idempotency-Key makes retries safe"""
-        post, created = service.create_post(current_user, body, idempotency.get("idempotency_key"))
-        reader = Reader(None, body["location"]["coordinate_system"])
-        headers = {"Location": url_for("posts.OnePost", post_id=post.id)}
+        answer, post_id, created = create.create_post(
+            current_user,
+            body,
+            idempotency.get("idempotency_key"),
+            Reader(None, body["location"]["coordinate_system"]),
+        )
+        headers = {"Location": url_for("posts.OnePost", post_id=post_id)}
         if not created:
             headers["Idempotent-Replayed"] = "true"
-        return json_response(views.owner_page(post.id, current_user, reader), 201, headers)
+        return json_response(answer, 201, headers)
 
 
 @bp.route("/mine")

@@ -1,28 +1,22 @@
 """Making posts and what their owners do with them: resolve, renew, edit the note, delete."""
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from geoalchemy2 import WKTElement
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
-from app.areas.service import district_code_at, district_name
-from app.auth.lookup import NotAMainlandMobile, mask_mobile, normalise_mainland_mobile
 from app.auth.models import User
 from app.auth.service import require_level
-from app.catalog.models import CatalogEdition, Medicine
-from app.china_time import today_in_china
-from app.errors import DomainError, FieldsInvalid
+from app.errors import DomainError
 from app.extensions import db
 from app.me.service import require_consent
-from app.posts import idempotency, lifecycle
-from app.posts.contact import encrypt_phone
-from app.posts.models import PUBLIC_SRID, Post, PostItem
+from app.posts import lifecycle
+from app.posts.models import PUBLIC_SRID, Post
 from app.posts.moderation_hook import moderation
-from app.posts.public import note_columns, write_note
-from geo.coordinates import in_mainland_china, to_wgs84
+from app.posts.public import write_note
 from geo.mercator import from_mercator, to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
@@ -30,11 +24,6 @@ from geo.privacy import snap_to_grid
 # Half a metre, in Mercator metres: far below the cell and the 100 m steps distances are shown in.
 PUBLIC_JITTER_M = 0.5
 _jitter = random.SystemRandom()
-NOT_IN_CATALOG = "Not in the catalog of medicines that may be shared."
-LISTED_TWICE = "Listed twice in this post."
-PACK_EXPIRES_TOO_SOON = "The pack must stay usable for at least {days} more days."
-OUTSIDE_MAINLAND = "MedShare serves mainland China; this place is outside it."
-NOT_A_MOBILE = "Enter a mainland mobile number: 11 digits starting with 13 to 19."
 
 
 class PostNotFound(DomainError):
@@ -69,65 +58,6 @@ class PostClosed(DomainError):
     code = "post_closed"
 
 
-def create_post(user: User, body: dict, idempotency_key: str | None = None) -> tuple[Post, bool]:
-    """Publish a need or an offer on the square.
-
-    Args:
-        user: the poster; needs the posting verification level and the location and contact
-            consents.
-        body: the request as PostCreateSchema loaded it.
-        idempotency_key: the client's Idempotency-Key, if it sent one.
-
-    Returns:
-        The post, and whether this call created it (False: an earlier call with the key did).
-
-    Raises:
-        NotVerified, ConsentRequired, TooManyOpenPosts, FieldsInvalid (naming each bad field),
-        IdempotencyKeyInFlight, IdempotencyKeyReused.
-    """
-    _require_may_post(user)
-    body_fingerprint = idempotency.fingerprint(body)
-    if idempotency_key is not None:
-        earlier = idempotency.claim(user.id, idempotency_key, body_fingerprint)
-        if earlier is not None:
-            return db.session.get(Post, earlier), False
-
-    edition, items, item_errors = _checked_items(body)
-    location, phone, place_errors = _checked_place_and_phone(body)
-    if item_errors or place_errors:
-        # All at once: a poster who fixes one field should not meet the next on resubmitting.
-        raise FieldsInvalid(errors={**item_errors, **place_errors})
-    _make_room_for_an_open_post(user)
-
-    now = datetime.now(UTC)
-    area_code = district_code_at(location)
-    post = Post(
-        user_id=user.id,
-        kind=body["kind"],
-        catalog_edition_id=edition.id,
-        location=location.to_ewkt(),
-        public_position=public_position_of(location),
-        area_code=area_code,
-        area_name=district_name(area_code),
-        **note_columns(body["note"]),
-        address_hint=body.get("address_hint") or None,
-        urgency=sorted(set(body["urgency"])),
-        contact_phone_encrypted=encrypt_phone(phone),
-        contact_phone_masked=mask_mobile(phone),
-        created_at=now,
-        expires_at=now + lifetime(body["kind"]),
-        items=items,
-    )
-    db.session.add(post)
-    db.session.flush()
-    # Trading words hold the post for a moderator; the poster still gets it back, as "held".
-    moderation().note_written(post, new=True, edited_from=None, masked_by_hand=False)
-    if idempotency_key is not None:
-        idempotency.remember(user.id, idempotency_key, body_fingerprint, post.id)
-    db.session.commit()
-    return post, True
-
-
 def _require_may_post(user: User) -> None:
     """What putting a post on the square needs, whether new or renewed."""
     require_level(user, "post")
@@ -145,15 +75,22 @@ def public_point(post: Post) -> LonLat:
     return from_mercator(shape.x, shape.y)
 
 
-def public_position_of(location: LonLat) -> str:
-    """EWKT of the public point of a post at location: its grid cell's centre, in Mercator.
+def public_xy(location: LonLat) -> tuple[float, float]:
+    """The public point of a post at location, in Mercator metres: its grid cell's centre.
 
     A random jitter of under half a metre, unrelated to the spot, keeps two posts of one cell
     from sharing a distance to anyone, which nearest-first paging needs (see app/square).
     """
     x, y = to_mercator(snap_to_grid(location, current_app.config["PUBLIC_GRID_METRES"]))
-    x += _jitter.uniform(-PUBLIC_JITTER_M, PUBLIC_JITTER_M)
-    y += _jitter.uniform(-PUBLIC_JITTER_M, PUBLIC_JITTER_M)
+    return (
+        x + _jitter.uniform(-PUBLIC_JITTER_M, PUBLIC_JITTER_M),
+        y + _jitter.uniform(-PUBLIC_JITTER_M, PUBLIC_JITTER_M),
+    )
+
+
+def public_position_of(location: LonLat) -> str:
+    """EWKT of public_xy(location)."""
+    x, y = public_xy(location)
     return f"SRID={PUBLIC_SRID};POINT({x!r} {y!r})"
 
 
@@ -182,80 +119,6 @@ def open_post_count(user: User) -> int:
         .select_from(Post)
         .where(Post.user_id == user.id, Post.status == "open", Post.expires_at > func.now())
     )
-
-
-def _checked_items(body: dict) -> tuple[CatalogEdition, list[PostItem], dict[str, list[str]]]:
-    edition = db.session.scalar(select(CatalogEdition).where(CatalogEdition.is_current))
-    codes = [item["medicine"] for item in body["items"]]
-    medicines = {
-        medicine.code: medicine
-        for medicine in db.session.scalars(
-            select(Medicine).where(
-                Medicine.edition_id == edition.id, Medicine.enabled, Medicine.code.in_(codes)
-            )
-        )
-    }
-    errors: dict[str, list[str]] = {}
-    items: list[PostItem] = []
-    seen: set[str] = set()
-    earliest_expiry = today_in_china(datetime.now(UTC)) + timedelta(
-        days=current_app.config["PACK_MIN_DAYS_TO_EXPIRY"]
-    )
-    for index, item in enumerate(body["items"]):
-        field = f"items.{index}"
-        medicine = medicines.get(item["medicine"])
-        if medicine is None:
-            errors[f"{field}.medicine"] = [NOT_IN_CATALOG]
-            continue
-        if item["medicine"] in seen:
-            errors[f"{field}.medicine"] = [LISTED_TWICE]
-            continue
-        seen.add(item["medicine"])
-        errors.update(_item_errors(field, item, medicine, body["kind"], earliest_expiry))
-        items.append(
-            PostItem(
-                medicine=medicine,
-                position=index,
-                quantity=item["quantity"],
-                unit=item["unit"],
-                pack_expires_on=item.get("pack_expires_on"),
-                sealed=item.get("sealed"),
-            )
-        )
-    return edition, items, errors
-
-
-def _item_errors(
-    field: str, item: dict, medicine: Medicine, kind: str, earliest_expiry: date
-) -> dict[str, list[str]]:
-    errors = {}
-    cap = medicine.unit_caps.get(item["unit"])
-    if cap is None:
-        errors[f"{field}.unit"] = [f"Must be one of: {', '.join(sorted(medicine.unit_caps))}."]
-    elif item["quantity"] > cap:
-        errors[f"{field}.quantity"] = [f"Must be less than or equal to {cap}."]
-    if kind == "offer":
-        for required in ("pack_expires_on", "sealed"):
-            if required not in item:
-                errors[f"{field}.{required}"] = ["Missing data for required field."]
-        if item.get("pack_expires_on") and item["pack_expires_on"] < earliest_expiry:
-            days = current_app.config["PACK_MIN_DAYS_TO_EXPIRY"]
-            errors[f"{field}.pack_expires_on"] = [PACK_EXPIRES_TOO_SOON.format(days=days)]
-    return errors
-
-
-def _checked_place_and_phone(body: dict) -> tuple[LonLat, str | None, dict[str, list[str]]]:
-    errors = {}
-    phone = None
-    given = body["location"]
-    location = to_wgs84(LonLat(given["lng"], given["lat"]), given["coordinate_system"])
-    if not in_mainland_china(location):
-        errors["location"] = [OUTSIDE_MAINLAND]
-    try:
-        phone = normalise_mainland_mobile(body["contact_phone"])
-    except NotAMainlandMobile:
-        errors["contact_phone"] = [NOT_A_MOBILE]
-    return location, phone, errors
 
 
 def post_for_reader(post_id: int, reader: User | None) -> Post:
@@ -289,17 +152,6 @@ def post_to_contact(post_id: int, viewer: User) -> Post:
     if not post.on_the_square:
         raise PostNotOpen
     return post
-
-
-def posts_of(user: User) -> list[Post]:
-    """The user's posts in every state but deleted, newest first."""
-    return list(
-        db.session.scalars(
-            select(Post)
-            .where(Post.user_id == user.id, Post.status != "deleted")
-            .order_by(Post.created_at.desc(), Post.id.desc())
-        )
-    )
 
 
 def post_to_match(post_id: int, user: User) -> Post:
@@ -379,9 +231,7 @@ def edit_note(post_id: int, user: User, note: str) -> Post:
     # A moderator's masking was of the old words; the new ones go back to a moderator.
     write_note(post, note)
     db.session.flush()
-    moderation().note_written(
-        post, new=False, edited_from=edited_from, masked_by_hand=masked_by_hand
-    )
+    moderation().note_edited(post, edited_from=edited_from, masked_by_hand=masked_by_hand)
     db.session.commit()
     return post
 

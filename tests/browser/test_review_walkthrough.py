@@ -24,8 +24,9 @@ from app.catalog.service import load_edition
 from app.extensions import db
 from app.me.service import grant_consent, policies
 from app.moderation.cases import open_case_of
+from app.posts.create import create_post
+from app.posts.presenter import Reader
 from app.posts.schemas import PostCreateSchema
-from app.posts.service import create_post
 from app.staff import service
 from config import TestConfig
 from tests.posts.conftest import offer_body
@@ -87,9 +88,10 @@ def _held_post() -> int:
     db.session.flush()
     for purpose, policy in policies().items():
         grant_consent(poster, purpose, policy["current"])
-    post, _created = create_post(poster, PostCreateSchema().load(offer_body(note=SALE_NOTE)))
-    assert post.status == "held"
-    return open_case_of(post.id).id
+    body = PostCreateSchema().load(offer_body(note=SALE_NOTE))
+    answer, post_id, _created = create_post(poster, body, None, Reader())
+    assert answer["status"] == "held"
+    return open_case_of(post_id).id
 
 
 @pytest.fixture
