@@ -17,19 +17,17 @@ from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import (
-    Boolean,
-    Date,
+    Float,
     Integer,
-    SmallInteger,
     String,
+    bindparam,
     cast,
-    column,
     func,
     insert,
     literal,
     select,
     true,
-    values,
+    union_all,
 )
 
 from app.areas.models import District
@@ -49,6 +47,7 @@ from app.posts.moderation_hook import moderation
 from app.posts.presenter import Reader, owner_post
 from app.posts.public import note_columns
 from app.posts.service import TooManyOpenPosts, lifetime, public_xy
+from app.sql_cache import ShapeCache
 from geo.coordinates import in_mainland_china, to_wgs84
 from geo.points import LonLat
 
@@ -58,14 +57,12 @@ LISTED_TWICE = "Listed twice in this post."
 PACK_EXPIRES_TOO_SOON = "The pack must stay usable for at least {days} more days."
 OUTSIDE_MAINLAND = "MedShare serves mainland China; this place is outside it."
 NOT_A_MOBILE = "Enter a mainland mobile number: 11 digits starting with 13 to 19."
-ITEM_COLUMNS = (
-    column("medicine_id", Integer),
-    column("position", SmallInteger),
-    column("quantity", SmallInteger),
-    column("unit", String),
-    column("pack_expires_on", Date),
-    column("sealed", Boolean),
-)
+ITEM_FIELDS = ("medicine_id", "position", "quantity", "unit", "pack_expires_on", "sealed")
+# Inserts of a post with its items and key, compiled once per number of items, with and
+# without a key.
+_INSERTS = ShapeCache(lone_read=False)
+# Who may post, with and without a key.
+_GATES = ShapeCache(lone_read=False)
 
 
 def create_post(
@@ -123,9 +120,7 @@ def create_post(
         "updated_at": now,
         "expires_at": now + lifetime(body["kind"]),
     }
-    written = db.session.execute(
-        _insert(post, location, (x, y), items, idempotency_key, body_fingerprint)
-    ).one_or_none()
+    written = _insert(post, location, (x, y), items, idempotency_key, body_fingerprint)
     if written is None:
         raise TooManyOpenPosts(limit=current_app.config["OPEN_POSTS_PER_USER"])
     if idempotency_key is not None and not written.key_written:
@@ -162,81 +157,126 @@ def create_post(
 def _who_may_post(user: User, idempotency_key: str | None):
     """Statement 2: the consents in force, the catalog's fingerprint and the key's claim, with
     the poster's row locked until commit."""
+    values = {"user_id": user.id}
+    if idempotency_key is not None:
+        values |= {"key": idempotency_key, "oldest_kept": idempotency.oldest_kept()}
+    [row] = _GATES.rows(
+        idempotency_key is not None, lambda: _who_may_post_statement(idempotency_key), values
+    )
+    return row
+
+
+def _who_may_post_statement(idempotency_key: str | None):
+    user_id = bindparam("user_id", type_=Integer)
     columns = [
         consents_in_force(User.id).label("consents"),
         fingerprint_column().label("catalog"),
     ]
     if idempotency_key is not None:
-        columns += idempotency.claim_columns(user.id, idempotency_key)
-    return db.session.execute(
-        select(*columns).where(User.id == user.id).with_for_update(of=User)
-    ).one()
+        columns += idempotency.claim_columns(user_id, bindparam("key", type_=String))
+    return select(*columns).where(User.id == user_id).with_for_update(of=User)
 
 
-def _insert(post, location, xy, items, idempotency_key, body_fingerprint):
-    """Statement 3: the post (with its county found, if the poster has room for it), its items
-    (the post_items trigger copies the post's fields, which it sees inside the statement) and
-    its key."""
-    spot = func.ST_GeomFromEWKT(location.to_ewkt())
+def _insert(post: dict, location: LonLat, xy, items: list[dict], idempotency_key, fingerprint):
+    """Statement 3, compiled once per shape (how many items, whether with a key): the post
+    (with its county found, if the poster has room for it), its items (the post_items trigger
+    copies the post's fields, which it sees inside the statement) and its key."""
     x, y = xy
-    point = func.ST_SetSRID(func.ST_MakePoint(x, y), PUBLIC_SRID)
+    values = {
+        **{f"post_{name}": value for name, value in post.items()},
+        "spot": location.to_ewkt(),
+        "x": x,
+        "y": y,
+        "open_posts_limit": current_app.config["OPEN_POSTS_PER_USER"],
+    }
+    for index, item in enumerate(items):
+        values |= {
+            f"item_{index}_medicine_id": item["medicine"].id,
+            **{f"item_{index}_{name}": item[name] for name in ITEM_FIELDS[1:]},
+        }
+    if idempotency_key is not None:
+        values |= {
+            "key": idempotency_key,
+            "key_fingerprint": fingerprint,
+            "oldest_kept": idempotency.oldest_kept(),
+        }
+    shape = (len(items), idempotency_key is not None)
+    [row] = _INSERTS.rows(
+        shape, lambda: _insert_statement(list(post), len(items), idempotency_key), values
+    ) or [None]
+    return row
+
+
+def _insert_statement(names: list[str], item_count: int, idempotency_key: str | None):
+    posts = Post.__table__
+    spot = func.ST_GeomFromEWKT(bindparam("spot", type_=String))
+    point = func.ST_SetSRID(
+        func.ST_MakePoint(bindparam("x", type_=Float), bindparam("y", type_=Float)), PUBLIC_SRID
+    )
     area = finest_district_code(spot, District.name_zh).subquery("area")
     one = select(literal(1).label("one")).subquery("one")
+    user_id = bindparam("post_user_id", type_=posts.c.user_id.type)
     open_posts = (
         select(func.count())
         .select_from(Post)
-        .where(Post.user_id == post["user_id"], Post.status == "open", Post.expires_at > func.now())
+        .where(Post.user_id == user_id, Post.status == "open", Post.expires_at > func.now())
         .scalar_subquery()
     )
-    names = [*post, "location", "public_position", "area_code", "area_name"]
     source = (
         select(
-            *(literal(value, Post.__table__.c[name].type) for name, value in post.items()),
+            *(_typed(f"post_{name}", posts.c[name].type) for name in names),
             spot,
             point,
             area.c.code,
             area.c.name_zh,
         )
         .select_from(one.outerjoin(area, true()))
-        .where(open_posts < current_app.config["OPEN_POSTS_PER_USER"])
+        .where(open_posts < bindparam("open_posts_limit", type_=Integer))
     )
     new_post = (
         insert(Post)
-        .from_select(names, source)
+        .from_select([*names, "location", "public_position", "area_code", "area_name"], source)
         .returning(Post.id, Post.area_code, Post.area_name)
         .cte("new_post")
     )
-    given = values(*ITEM_COLUMNS, name="given").data(
-        [
-            (
-                item["medicine"].id,
-                item["position"],
-                item["quantity"],
-                item["unit"],
-                item["pack_expires_on"],
-                item["sealed"],
+    items = PostItem.__table__
+    given = union_all(
+        *(
+            select(
+                *(
+                    _typed(f"item_{index}_{name}", items.c[name].type).label(name)
+                    for name in ITEM_FIELDS
+                )
             )
-            for item in items
-        ]
-    )
+            for index in range(item_count)
+        )
+    ).subquery("given")
     new_items = (
         insert(PostItem)
         .from_select(
-            ["post_id", *(column.name for column in ITEM_COLUMNS)],
-            # Typed, or a column of NULLs (a need's pack dates) would reach the insert as text.
-            select(
-                new_post.c.id, *(cast(given.c[c.name], c.type) for c in ITEM_COLUMNS)
-            ).select_from(new_post.join(given, true())),
+            ["post_id", *ITEM_FIELDS],
+            select(new_post.c.id, *(given.c[name] for name in ITEM_FIELDS)).select_from(
+                new_post.join(given, true())
+            ),
         )
         .cte("new_items")
     )
     answer = [new_post.c.id, new_post.c.area_code, new_post.c.area_name]
     if idempotency_key is not None:
         new_key = idempotency.remember_after(
-            post["user_id"], idempotency_key, body_fingerprint, new_post.c.id
+            user_id,
+            bindparam("key", type_=String),
+            bindparam("key_fingerprint", type_=String),
+            new_post.c.id,
         ).cte("new_key")
         answer.append(select(new_key.c.post_id).exists().label("key_written"))
     return select(*answer).add_cte(new_items)
+
+
+def _typed(name: str, type_):
+    # Cast: a parameter sent as NULL (a need's pack date) would otherwise reach the insert as
+    # text.
+    return cast(bindparam(name, type_=type_), type_)
 
 
 def _item_row(item: dict) -> list:

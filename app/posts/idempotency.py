@@ -11,12 +11,26 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, delete, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.dialects.postgresql import Insert, insert
 
 from app.errors import DomainError
 from app.extensions import db
 from app.posts.models import IdempotencyKey
+
+# A bind parameter, not a constant: statements built with it are compiled once and reused.
+_OLDEST_KEPT = bindparam("oldest_kept", type_=DateTime(timezone=True))
 
 
 class IdempotencyKeyInFlight(DomainError):
@@ -33,13 +47,22 @@ def fingerprint(body: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def claim_columns(user_id: int, key: str) -> list[ColumnElement]:
-    """What claim_of reads, as columns a create's first statement adds: whether this
-    transaction now holds the key, and what the key did before (fingerprint, post id)."""
+def claim_columns(user_id, key) -> list[ColumnElement]:
+    """What claim_of reads, as columns a create's statement adds: whether this transaction
+    now holds the key, and what the key did before (fingerprint, post id).
+
+    Args:
+        user_id, key: SQL expressions (bind parameters) of the values. The statement also binds
+            "oldest_kept" (oldest_kept()).
+    """
     return [
         _try_lock(user_id, key).label("key_free"),
         select(func.json_build_array(IdempotencyKey.fingerprint, IdempotencyKey.post_id))
-        .where(_kept(user_id, key))
+        .where(
+            IdempotencyKey.user_id == user_id,
+            IdempotencyKey.key == key,
+            IdempotencyKey.created_at > _OLDEST_KEPT,
+        )
         .scalar_subquery()
         .label("earlier"),
     ]
@@ -61,13 +84,20 @@ def claim_of(row, body_fingerprint: str) -> int | None:
     return post_id
 
 
-def remember_after(user_id: int, key: str, body_fingerprint: str, post_id) -> Insert:
-    """The key's row for a post made in the same statement (post_id: its column), returning
-    the row when it was written: a key an earlier request committed meanwhile is left alone
-    (the caller replays that request instead), one forgotten by age is written over."""
+def remember_after(user_id, key, body_fingerprint, post_id) -> Insert:
+    """The key's row for a post made in the same statement, returning the row when it was
+    written: a key an earlier request committed meanwhile is left alone (the caller replays
+    that request instead), one forgotten by age is written over.
+
+    Args:
+        user_id, key, body_fingerprint: SQL expressions (bind parameters) of the values.
+        post_id: the new post's column.
+
+    The statement also binds "oldest_kept", which the caller gives as oldest_kept().
+    """
     written = insert(IdempotencyKey).from_select(
         ["user_id", "key", "fingerprint", "post_id"],
-        select(literal(user_id), literal(key), literal(body_fingerprint), post_id),
+        select(user_id, key, body_fingerprint, post_id),
     )
     return written.on_conflict_do_update(
         index_elements=[IdempotencyKey.user_id, IdempotencyKey.key],
@@ -76,7 +106,7 @@ def remember_after(user_id: int, key: str, body_fingerprint: str, post_id) -> In
             "post_id": written.excluded.post_id,
             "created_at": func.now(),
         },
-        where=IdempotencyKey.created_at <= _oldest_kept(),
+        where=IdempotencyKey.created_at <= _OLDEST_KEPT,
     ).returning(IdempotencyKey.post_id)
 
 
@@ -90,7 +120,7 @@ def claim(user_id: int, key: str, body_fingerprint: str) -> int | None:
         IdempotencyKeyInFlight: another request with the key is running now.
         IdempotencyKeyReused: the key was used before with a different body.
     """
-    if not db.session.scalar(select(_try_lock(user_id, key))):
+    if not db.session.scalar(select(_try_lock(literal(user_id), literal(key)))):
         raise IdempotencyKeyInFlight
     earlier = db.session.scalar(select(IdempotencyKey).where(_kept(user_id, key)))
     if earlier is None:
@@ -103,23 +133,24 @@ def claim(user_id: int, key: str, body_fingerprint: str) -> int | None:
 def forget_expired() -> int:
     """Delete keys older than IDEMPOTENCY_KEY_HOURS; returns how many went."""
     result = db.session.execute(
-        delete(IdempotencyKey).where(IdempotencyKey.created_at <= _oldest_kept())
+        delete(IdempotencyKey).where(IdempotencyKey.created_at <= oldest_kept())
     )
     db.session.commit()
     return result.rowcount
 
 
-def _try_lock(user_id: int, key: str) -> ColumnElement:
-    return func.pg_try_advisory_xact_lock(func.hashtextextended(f"{user_id}:{key}", 0))
+def _try_lock(user_id, key) -> ColumnElement:
+    name = func.concat(cast(user_id, String), ":", key)
+    return func.pg_try_advisory_xact_lock(func.hashtextextended(name, 0))
 
 
 def _kept(user_id: int, key: str) -> ColumnElement:
     return and_(
         IdempotencyKey.user_id == user_id,
         IdempotencyKey.key == key,
-        IdempotencyKey.created_at > _oldest_kept(),
+        IdempotencyKey.created_at > oldest_kept(),
     )
 
 
-def _oldest_kept() -> datetime:
+def oldest_kept() -> datetime:
     return datetime.now(UTC) - timedelta(hours=current_app.config["IDEMPOTENCY_KEY_HOURS"])

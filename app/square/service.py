@@ -31,10 +31,10 @@ from app.posts.models import PUBLIC_SRID, Post, PostItem
 from app.posts.presenter import Reader
 from app.posts.rows import public_columns
 from app.posts.service import public_point
+from app.sql_cache import ShapeCache
 from app.square.areas import AreaFilter
 from app.square.cursor import Cursor
 from app.square.medicines import catalog_entries
-from app.square.sql_cache import ShapeCache
 from geo.mercator import to_mercator
 from geo.points import LonLat
 
