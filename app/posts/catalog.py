@@ -36,19 +36,22 @@ class Catalog:
 _copy: Catalog | None = None
 
 
+# What a create reads of each entry: the edition's id and code, then Entry's fields.
+READ = (
+    CatalogEdition.id,
+    CatalogEdition.code,
+    Medicine.id,
+    Medicine.code,
+    Medicine.name_zh,
+    Medicine.name_en,
+    Medicine.enabled,
+    Medicine.unit_caps,
+)
+
+
 def fingerprint_column() -> ColumnElement:
     """MD5 of everything a create reads of the current edition's entries."""
-    line = func.concat_ws(
-        "|",
-        CatalogEdition.id,
-        CatalogEdition.code,
-        Medicine.id,
-        Medicine.code,
-        Medicine.name_zh,
-        Medicine.name_en,
-        Medicine.enabled,
-        cast(Medicine.unit_caps, Text),
-    )
+    line = func.concat_ws("|", *READ[:-1], cast(Medicine.unit_caps, Text))
     return (
         select(func.md5(func.string_agg(line, aggregate_order_by(literal("\n"), Medicine.id))))
         .join(CatalogEdition, CatalogEdition.id == Medicine.edition_id)
@@ -63,16 +66,7 @@ def current_catalog(fingerprint: str) -> Catalog:
     global _copy
     if _copy is None or _copy.fingerprint != fingerprint:
         rows = db.session.execute(
-            select(
-                CatalogEdition.id,
-                CatalogEdition.code,
-                Medicine.id,
-                Medicine.code,
-                Medicine.name_zh,
-                Medicine.name_en,
-                Medicine.enabled,
-                Medicine.unit_caps,
-            )
+            select(*READ)
             .join(CatalogEdition, CatalogEdition.id == Medicine.edition_id)
             .where(CatalogEdition.is_current)
         ).all()

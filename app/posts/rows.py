@@ -5,13 +5,17 @@ what its owner sees, moderation's outcome included (a column moderation supplies
 app.posts.moderation_hook). The items come as one JSON array of arrays, in the poster's order.
 """
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, case, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.catalog.models import CatalogEdition, Medicine
-from app.extensions import db
 from app.posts.models import Post, PostItem
 from app.posts.moderation_hook import moderation
+from app.sql_cache import ShapeCache
+
+# A post's page is its request's only statement for a signed-out reader: compiled once for
+# each kind of reader, and run outside a transaction when none is open.
+_POST_ROWS = ShapeCache()
 
 
 def _items() -> ColumnElement:
@@ -77,10 +81,18 @@ def post_row(post_id: int, reader_id: int | None):
 
     Returns None when there is no such post.
     """
-    columns = public_columns()
+    values = {"post_id": post_id}
     if reader_id is not None:
-        columns += owner_columns(reader_id)
-    return db.session.execute(select(*columns).where(Post.id == post_id)).one_or_none()
+        values["reader_id"] = reader_id
+    rows = _POST_ROWS.rows(reader_id is not None, lambda: _post_row(reader_id is not None), values)
+    return rows[0] if rows else None
+
+
+def _post_row(signed_in: bool) -> Select:
+    columns = public_columns()
+    if signed_in:
+        columns += owner_columns(bindparam("reader_id", type_=BigInteger))
+    return select(*columns).where(Post.id == bindparam("post_id", type_=BigInteger))
 
 
 def owner_rows(user_id: int) -> Select:

@@ -59,11 +59,12 @@ def owners_posts(user: User, reader: Reader) -> list[dict]:
 
 
 def shown_to_owner(row, reader: Reader) -> dict:
+    # bytes(): a row read as compiled SQL (app/sql_cache.py) holds the driver's memoryview.
     encrypted = row.contact_phone_encrypted
     return owner_post(
         row,
         reader,
         request_language(),
-        contact_phone=None if encrypted is None else decrypt_phone(encrypted),
+        contact_phone=None if encrypted is None else decrypt_phone(bytes(encrypted)),
         moderation=moderation().outcome(row.moderation, row.status, row.public_note),
     )
