@@ -136,6 +136,20 @@ def pgbench_pair(seconds: int) -> dict:
     return figures
 
 
+def pgbench_runs(seconds: int, runs: int) -> dict:
+    """pgbench_pair `runs` times: the figures of each, and filtered_over_unfiltered as the
+    median of the runs with their spread (lowest, highest), since one run on a shared machine
+    moves by more than the target's margin."""
+    each = [pgbench_pair(seconds) for _ in range(runs)]
+    ratios = sorted(run["filtered_over_unfiltered"] for run in each)
+    return {
+        **each[len(each) // 2],
+        "runs": each,
+        "filtered_over_unfiltered": ratios[len(ratios) // 2],
+        "filtered_over_unfiltered_spread": [ratios[0], ratios[-1]],
+    }
+
+
 def _pgbench(conninfo: str, sql: str, seconds: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(" ".join(sql.split()) + ";\n")

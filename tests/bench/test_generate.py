@@ -21,6 +21,7 @@ from app.extensions import db
 from app.posts.models import Post, PostItem
 from app.posts.public import public_note_of
 from app.posts.service import lifetime, public_point
+from bench import cpu
 from bench.generate import LOADED_TABLES, foreign_keys, index_definitions, libpq_url, load
 from bench.plan import PHONE_PREFIX, PROVIDER
 from geo.cities import busiest_cities, cities
@@ -183,3 +184,17 @@ def test_a_contact_reveal_decrypts_the_posters_number(client, db_session, sign_i
     assert poster.id_number_hmac in {
         id_number_digest(number + check_character(number), key) for number in numbers
     }
+
+
+@pytest.mark.usefixtures("loaded")
+def test_the_cpu_figures_time_each_kind_of_request_and_leave_no_post_behind(
+    app, db_session, monkeypatch
+):
+    monkeypatch.setitem(app.config, "OPEN_POSTS_PER_USER", 1_000_000)
+    before = db_session.scalar(select(db.func.count()).select_from(Post))
+    figures = cpu.measure(app, requests=3)
+    assert set(figures) == {"square", "detail", "create"}
+    for figure in figures.values():
+        assert figure["requests"] == 3
+        assert figure["cpu_ms"] > 0 and figure["statements"] >= 1
+    assert db_session.scalar(select(db.func.count()).select_from(Post)) == before
