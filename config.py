@@ -13,6 +13,8 @@ DEFAULT_DATABASE_URL = "postgresql+psycopg2://medshare_app:medshare_app@127.0.0.
 DEFAULT_DATABASE_OWNER_URL = (
     "postgresql+psycopg2://medshare_owner:medshare_owner@127.0.0.1:5432/medshare"
 )
+# make run's own address; production names its HTTPS origin.
+DEFAULT_H5_ORIGIN = "http://127.0.0.1:8000"
 
 
 def _env_int(name: str, default: int) -> int:
@@ -114,6 +116,18 @@ class Config:
     # asks only for a short wait.
     WECHAT_RATE_LIMITED_RETRY_SECONDS = _env_int("WECHAT_RATE_LIMITED_RETRY_SECONDS", 60)
     WECHAT_BUSY_RETRY_SECONDS = _env_int("WECHAT_BUSY_RETRY_SECONDS", 5)
+    # The official account the H5 page signs in through (web authorisation) and whose JS-SDK it
+    # configures: credentials of its own, apart from the mini program's. Accounts link on the
+    # unionid both apps get when they share an open platform account.
+    WECHAT_OA_APP_ID = os.environ.get("WECHAT_OA_APP_ID", "")
+    WECHAT_OA_APP_SECRET = os.environ.get("WECHAT_OA_APP_SECRET", "")
+    # Where WeChat's browser opens the web authorisation page.
+    WECHAT_OPEN_BASE_URL = os.environ.get("WECHAT_OPEN_BASE_URL", "https://open.weixin.qq.com")
+    # How long a web authorisation's state waits for the browser to come back with it.
+    WECHAT_WEB_STATE_SECONDS = _env_int("WECHAT_WEB_STATE_SECONDS", 600)
+    # The H5 square's own origin: the domain registered with the official account for web
+    # authorisation and the JS-SDK, so the only pages either is done for.
+    H5_ORIGIN = os.environ.get("H5_ORIGIN", DEFAULT_H5_ORIGIN)
 
     # Tencent Cloud credentials, for the SMS and identity providers that use it.
     TENCENTCLOUD_SECRET_ID = os.environ.get("TENCENTCLOUD_SECRET_ID", "")

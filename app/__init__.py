@@ -8,10 +8,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # app.models is imported for its side effect: every table registered on db.metadata.
 from app import cli, db_pool, errors, models, request_guards, request_log  # noqa: F401
 from app.areas.routes import bp as areas_bp
-from app.auth import tokens, wechat
+from app.auth import tokens, wechat, wechat_web
 from app.auth.routes import bp as auth_bp
 from app.auth.sms.routes import bp as sms_bp
 from app.auth.wechat_routes import bp as wechat_bp
+from app.auth.wechat_web_routes import bp as wechat_web_bp
 from app.catalog.routes import bp as catalog_bp
 from app.extensions import cors, csrf, db, migrate
 from app.health.routes import bp as health_bp
@@ -64,6 +65,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     staff_routes.init_app(app, api)
     request_guards.init_app(app)
     wechat.init_app(app)
+    wechat_web.init_app(app)
     errors.init_app(app)
 
     api.register_blueprint(health_bp)
@@ -71,6 +73,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(auth_bp, url_prefix="/api/v1/auth")
     api.register_blueprint(sms_bp, url_prefix="/api/v1/auth/sms")
     api.register_blueprint(wechat_bp, url_prefix="/api/v1/auth")
+    api.register_blueprint(wechat_web_bp, url_prefix="/api/v1/auth")
     api.register_blueprint(me_bp, url_prefix="/api/v1/me")
     api.register_blueprint(posts_bp, url_prefix="/api/v1/posts")
     api.register_blueprint(areas_bp, url_prefix="/api/v1/districts")

@@ -39,8 +39,17 @@ PROVIDER_NEEDS = {
         "tencentcloud-faceid": ("TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"),
     },
 }
-# The mini program cannot sign anyone in without these.
-PRODUCTION_NEEDS = ("WECHAT_APP_ID", "WECHAT_APP_SECRET")
+# The mini program, and the official account the H5 page signs in through, cannot sign anyone
+# in without these.
+PRODUCTION_NEEDS = (
+    "WECHAT_APP_ID",
+    "WECHAT_APP_SECRET",
+    "WECHAT_OA_APP_ID",
+    "WECHAT_OA_APP_SECRET",
+)
+# Addresses that must be WeChat's and ours over HTTPS: a fake WeChat (make run's) or a laptop's
+# page is served over plain HTTP.
+HTTPS_ONLY = ("WECHAT_API_BASE_URL", "WECHAT_OPEN_BASE_URL", "H5_ORIGIN")
 MINIMUM_SECRET_LENGTH = 32
 # Setting name -> the environment variable that sets it, for the development database URLs.
 DATABASE_URLS_WITH_DEFAULTS = {
@@ -95,6 +104,11 @@ def refuse_unsafe_settings(config) -> None:
     problems += [name for name in dict.fromkeys(needed) if not config.get(name)]
     if config.get("SMS_PROTOCOL") != "https":
         problems.append("SMS_PROTOCOL (https)")
+    problems += [
+        f"{name} (https://...)"
+        for name in HTTPS_ONLY
+        if not str(config.get(name, "")).startswith("https://")
+    ]
     if problems:
         raise UnsafeSettings(
             f"production needs its own secrets (at least {MINIMUM_SECRET_LENGTH} characters), "

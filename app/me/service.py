@@ -242,6 +242,8 @@ def delete_account(user: User) -> None:
     _forget_identity(user)
     user.phone_hmac = None
     user.wechat_openid_hmac = None
+    user.wechat_web_openid_hmac = None
+    user.wechat_unionid_hmac = None
     user.phone_masked = None
     user.status = "deleted"
     db.session.execute(delete(UserVerification).where(UserVerification.user_id == user.id))
