@@ -121,3 +121,8 @@ def log_records():
         yield read
     finally:
         logger.removeHandler(handler)
+
+
+def logged_code(log_records) -> str:
+    """The last SMS code the development provider wrote to the log."""
+    return [line for line in log_records() if line["logger"] == "medshare.sms"][-1]["code"]

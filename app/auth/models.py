@@ -27,6 +27,13 @@ USER_STATUSES = ("active", "banned", "deleted")
 VERIFICATION_LEVELS = ("phone", "identity")
 SIGN_IN_CLIENTS = ("wechat", "h5")
 DEFAULT_DISPLAY_NAME = "邻居"
+# What an account is found by at sign-in: the mobile number, and who it is to WeChat.
+SIGN_IN_COLUMNS = (
+    "phone_hmac",
+    "wechat_openid_hmac",
+    "wechat_web_openid_hmac",
+    "wechat_unionid_hmac",
+)
 
 
 class User(db.Model):

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.identity import id_number_digest
-from app.auth.models import DEFAULT_DISPLAY_NAME, User, UserVerification
+from app.auth.models import DEFAULT_DISPLAY_NAME, SIGN_IN_COLUMNS, User, UserVerification
 from app.auth.service import record_verification
 from app.auth.tokens import end_all_sessions
 from app.china_time import today_in_china
@@ -234,16 +234,21 @@ def withdraw_consent(user: User, purpose: str) -> None:
 
 
 def delete_account(user: User) -> None:
-    """Delete the caller's account: personal data cleared, posts withdrawn, every token revoked.
+    """Delete the caller's account (see erase_account) and commit."""
+    erase_account(user)
+    db.session.commit()
+
+
+def erase_account(user: User) -> None:
+    """Delete an account in the caller's transaction: personal data cleared, posts withdrawn,
+    every token revoked.
 
     The row stays, marked "deleted", so the posts and reports that point at it keep their
     history; nothing in it can be traced back to a person.
     """
     _forget_identity(user)
-    user.phone_hmac = None
-    user.wechat_openid_hmac = None
-    user.wechat_web_openid_hmac = None
-    user.wechat_unionid_hmac = None
+    for column in SIGN_IN_COLUMNS:
+        setattr(user, column, None)
     user.phone_masked = None
     user.status = "deleted"
     db.session.execute(delete(UserVerification).where(UserVerification.user_id == user.id))
@@ -252,7 +257,6 @@ def delete_account(user: User) -> None:
     _forget_post_locations(user)
     _forget_post_contacts(user)
     end_all_sessions(user.id)
-    db.session.commit()
 
 
 def _active_consent(user: User, purpose: str) -> Consent | None:
