@@ -15,6 +15,7 @@ from app.auth.wechat_routes import bp as wechat_bp
 from app.auth.wechat_web_routes import bp as wechat_web_bp
 from app.catalog.routes import bp as catalog_bp
 from app.extensions import cors, csrf, db, migrate
+from app.h5.api_routes import bp as jssdk_bp
 from app.health.routes import bp as health_bp
 from app.me.routes import bp as me_bp
 from app.migration_options import MIGRATIONS_DIR
@@ -74,6 +75,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(sms_bp, url_prefix="/api/v1/auth/sms")
     api.register_blueprint(wechat_bp, url_prefix="/api/v1/auth")
     api.register_blueprint(wechat_web_bp, url_prefix="/api/v1/auth")
+    api.register_blueprint(jssdk_bp, url_prefix="/api/v1/wechat")
     api.register_blueprint(me_bp, url_prefix="/api/v1/me")
     api.register_blueprint(posts_bp, url_prefix="/api/v1/posts")
     api.register_blueprint(areas_bp, url_prefix="/api/v1/districts")

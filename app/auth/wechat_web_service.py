@@ -19,26 +19,20 @@ from app.auth.models import WeChatWebState
 from app.auth.service import OFFICIAL_ACCOUNT, user_for_wechat
 from app.auth.tokens import TokenPair, start_session
 from app.auth.wechat_web import official_account
-from app.errors import DomainError, FieldsInvalid
+from app.errors import DomainError
 from app.extensions import db
-from app.h5.origin import page_url
+from app.h5.origin import NotAnH5Page, page_url
 
 SIGN_IN_CLIENT = "h5"
 STATE_BYTES = 24
 # Parameters WeChat adds on the way back; a page that starts again must not carry old ones.
 RETURN_PARAMETERS = ("code", "state")
-NOT_AN_H5_PAGE = "Not a page of the H5 square."
 
 
 @dataclass(frozen=True)
 class WebAuthorization:
     authorize_url: str
     expires_in: int
-
-
-class NotAnH5Page(FieldsInvalid):
-    def __init__(self, field: str):
-        super().__init__(errors={field: [NOT_AN_H5_PAGE]})
 
 
 class WeChatWebDomainMismatch(DomainError):

@@ -7,8 +7,18 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from app.errors import FieldsInvalid
+
 H5_PREFIX = "/h5/"
+NOT_AN_H5_PAGE = "Not a page of the H5 square."
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class NotAnH5Page(FieldsInvalid):
+    """A URL a request named (field) is not a page of the square on our own origin."""
+
+    def __init__(self, field: str):
+        super().__init__(errors={field: [NOT_AN_H5_PAGE]})
 
 
 @dataclass(frozen=True)
