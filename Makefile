@@ -42,8 +42,14 @@ SERVE = $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 
 	--blocking-threads $(GRANIAN_THREADS) --backpressure $(GRANIAN_THREADS) \
 	--respawn-failed-workers --workers-kill-timeout 30 --log-config app/granian_logging.json
 SQUARE = http://$(HOST):$(PORT)/api/v1/posts
+# The H5 square's page (app/h5/web): npm packages from package-lock.json, bundled by esbuild into
+# dist/, which the app serves. Rebuilt when a source changes; the lock decides the packages.
+H5_WEB := app/h5/web
+H5_SOURCES := $(shell find $(H5_WEB)/src -type f) $(H5_WEB)/build.mjs
+H5_BUILT := $(H5_WEB)/dist/.built
+H5_PACKAGES := $(H5_WEB)/node_modules/.installed
 
-.PHONY: run test lint format database test-databases browser clean bench
+.PHONY: run test lint format database test-databases browser node h5 clean bench
 
 # A minimal Debian has no python3, and Debian's python3 has no venv module until python3-venv.
 $(VENV)/.installed: pyproject.toml
@@ -63,7 +69,24 @@ database: $(VENV)/.installed
 	$(FLASK) medshare load-districts
 	$(FLASK) medshare seed-demo
 
-run: database
+# Debian 12's nodejs (18) and npm are enough; a machine with its own Node.js keeps it.
+node:
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+		echo "installing nodejs and npm"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+
+$(H5_PACKAGES): $(H5_WEB)/package-lock.json | node
+	cd $(H5_WEB) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+$(H5_BUILT): $(H5_PACKAGES) $(H5_SOURCES)
+	cd $(H5_WEB) && node build.mjs
+	touch $@
+
+h5: $(H5_BUILT)
+
+run: database h5
 	@$(FLASK) medshare demo-moderator
 	@echo "  Review page:  http://$(HOST):$(PORT)/moderation/"
 	@echo
@@ -100,11 +123,11 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(VENV)/.installed browser test-databases lint
+test: $(VENV)/.installed browser h5 test-databases lint
 	MEDSHARE_ENV=test $(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info $(H5_WEB)/node_modules $(H5_WEB)/dist
 
 # make bench: issue 7's benchmark on a database of its own, medshare_bench (not part of make test;
 # README.md, section Benchmark). N posts are generated once (FRESH=1 regenerates), then the

@@ -16,6 +16,8 @@ from app.auth.wechat_web_routes import bp as wechat_web_bp
 from app.catalog.routes import bp as catalog_bp
 from app.extensions import cors, csrf, db, migrate
 from app.h5.api_routes import bp as jssdk_bp
+from app.h5.routes import ERROR_TEMPLATE as H5_ERROR_TEMPLATE
+from app.h5.routes import bp as h5_bp
 from app.health.routes import bp as health_bp
 from app.me.routes import bp as me_bp
 from app.migration_options import MIGRATIONS_DIR
@@ -84,6 +86,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     # The review page: plain Flask pages, outside the OpenAPI document; its errors are pages too.
     app.register_blueprint(review_bp)
     errors.render_as_pages(app, review_bp.url_prefix, REVIEW_ERROR_TEMPLATE)
+    # The H5 square's page and assets; its errors are pages too.
+    app.register_blueprint(h5_bp)
+    errors.render_as_pages(app, h5_bp.url_prefix, H5_ERROR_TEMPLATE)
 
     cli.init_app(app)
     return app
