@@ -86,9 +86,25 @@ $(H5_BUILT): $(H5_PACKAGES) $(H5_SOURCES)
 
 h5: $(H5_BUILT)
 
+# make run's WeChat is the local fake (tests/fakes/wechat.py) on the next port, with credentials
+# of its own, so the H5 page signs in inside WeChat on a laptop too; production refuses it (its
+# URLs are not https). Settings given in the environment win.
+FAKE_WECHAT_PORT ?= $(shell echo $$(($(PORT) + 1)))
+run: export WECHAT_API_BASE_URL ?= http://$(HOST):$(FAKE_WECHAT_PORT)
+run: export WECHAT_OPEN_BASE_URL ?= http://$(HOST):$(FAKE_WECHAT_PORT)
+run: export WECHAT_APP_ID ?= wx-development-mini-program
+run: export WECHAT_APP_SECRET ?= development-mini-program-secret
+run: export WECHAT_OA_APP_ID ?= wx-development-official-account
+run: export WECHAT_OA_APP_SECRET ?= development-official-account-secret
+run: export H5_ORIGIN ?= http://$(HOST):$(PORT)
+
 run: database h5
 	@$(FLASK) medshare demo-moderator
 	@echo "  Review page:  http://$(HOST):$(PORT)/moderation/"
+	@echo
+	@echo "The H5 square (SMS codes appear in this log; inside WeChat, the fake WeChat on"
+	@echo "$(WECHAT_API_BASE_URL) signs you in):"
+	@echo "  http://$(HOST):$(PORT)/h5/    in English: http://$(HOST):$(PORT)/h5/?lang=en"
 	@echo
 	@echo "MedShare is serving on http://$(HOST):$(PORT)"
 	@echo "  API docs:     http://$(HOST):$(PORT)/api/v1/docs"
@@ -100,7 +116,10 @@ run: database h5
 	@echo "  The square, newest first, within 20 km of Beijing's centre:"
 	@echo "    $(SQUARE)?lat=39.9042&lng=116.4074&coordinate_system=gcj02&sort=time&radius_m=20000"
 	@echo
-	exec $(SERVE) app.serve:app
+	@# The fake WeChat lives as long as the server: it goes with Ctrl-C or when the server ends.
+	$(BIN)/python -m tests.fakes.wechat_serve $(HOST) $(FAKE_WECHAT_PORT) & \
+		trap 'kill $$! 2>/dev/null' EXIT; \
+		$(SERVE) app.serve:app
 
 test-databases:
 	$(PROVISION) $(TEST_DB) $(MIGRATION_TEST_DB)

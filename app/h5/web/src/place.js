@@ -61,9 +61,10 @@ function fromBrowser() {
   });
 }
 
-/** The reader's own position, asked of WeChat or the browser; rejects if refused. */
+/** The reader's own position, asked of WeChat (or the browser, when WeChat's SDK is not to be
+ * had) or the browser; rejects if refused. */
 export async function locate() {
-  const found = inWeChat ? await fromWeChat() : await fromBrowser();
+  const found = inWeChat ? await fromWeChat().catch(fromBrowser) : await fromBrowser();
   return keepPlace({ ...found, source: "device" });
 }
 

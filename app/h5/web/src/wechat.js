@@ -3,6 +3,9 @@
 import { api, setTokens, signedIn } from "./api.js";
 
 const TRIED_KEY = "medshare.h5.wechat-tried";
+// wx.config answers through WeChat's native bridge; a browser that only says it is WeChat's
+// (or a WeChat that refuses the page) never answers, and the page goes on without the SDK.
+const SDK_TIMEOUT_MS = 8000;
 const HASH_KEY = "medshare.h5.wechat-hash";
 
 export const inWeChat = /MicroMessenger/i.test(navigator.userAgent);
@@ -19,6 +22,7 @@ export function wechatSdk() {
         query: { url: location.href.split("#")[0] },
       });
       await new Promise((resolve, reject) => {
+        setTimeout(() => reject(new Error("wx.config did not answer")), SDK_TIMEOUT_MS);
         wx.config({ ...config, debug: false, jsApiList: ["getLocation", "openLocation"] });
         wx.ready(resolve);
         wx.error(reject);
