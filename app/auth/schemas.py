@@ -35,15 +35,19 @@ PAGE_URL_MAX_LENGTH = 2000
 STATE_MAX_LENGTH = 128
 
 
-class WebAuthorizationRequestSchema(ma.Schema):
-    return_to = ma.fields.String(
+def page_url_field(description: str) -> ma.fields.String:
+    """A page of the H5 square's URL, as location.href gives it."""
+    return ma.fields.String(
         required=True,
         validate=ma.validate.Length(min=1, max=PAGE_URL_MAX_LENGTH),
-        metadata={
-            "description": "The page's own URL (location.href), on the H5 origin under /h5/; "
-            "WeChat sends the browser back to it with ?code=...&state=...",
-            "example": "https://h5.medshare.example/h5/?lang=en",
-        },
+        metadata={"description": description, "example": "https://h5.medshare.example/h5/?lang=en"},
+    )
+
+
+class WebAuthorizationRequestSchema(ma.Schema):
+    return_to = page_url_field(
+        "The page's own URL (location.href), on the H5 origin under /h5/; WeChat sends the "
+        "browser back to it with ?code=...&state=..."
     )
 
 

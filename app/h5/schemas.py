@@ -2,18 +2,13 @@
 
 import marshmallow as ma
 
-from app.auth.schemas import PAGE_URL_MAX_LENGTH
+from app.auth.schemas import page_url_field
 
 
 class JsSdkQuerySchema(ma.Schema):
-    url = ma.fields.String(
-        required=True,
-        validate=ma.validate.Length(min=1, max=PAGE_URL_MAX_LENGTH),
-        metadata={
-            "description": "The page's URL as location.href gives it (any #fragment is "
-            "dropped); only pages of the H5 square on its own origin",
-            "example": "https://h5.medshare.example/h5/?lang=en",
-        },
+    url = page_url_field(
+        "The page's URL as location.href gives it (any #fragment is dropped); only pages of "
+        "the H5 square on its own origin"
     )
 
 

@@ -7,7 +7,6 @@ cleaning up would need, so the walks use a database of their own (BROWSER_TEST_D
 """
 
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Page, sync_playwright
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.auth.models import User, UserVerification
@@ -26,6 +24,7 @@ from app.posts.models import Post
 from app.posts.schemas import PostCreateSchema
 from app.posts.service import create_post
 from config import TestConfig
+from tests.fakes.server import serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -62,15 +61,10 @@ def browser_app(**settings) -> Flask:
 @contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Serve the app over HTTP from a thread on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serve(app) as base_url:
+            yield base_url
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
         with app.app_context():
             db.engine.dispose()
 

@@ -52,6 +52,7 @@ WALKERS = [("zh", False), ("en", False), ("zh", True)]
 WORDS = {
     "zh": {
         "locate": "使用我的位置",
+        "here": "当前位置",
         "ibuprofen": "布洛芬",
         "send_code": "获取验证码",
         "sign_in": "登录",
@@ -73,6 +74,7 @@ WORDS = {
     },
     "en": {
         "locate": "Use my location",
+        "here": "Where you are",
         "ibuprofen": "Ibuprofen",
         "send_code": "Send code",
         "sign_in": "Sign in",
@@ -214,8 +216,12 @@ def walk(page: Page, base: str, language: str, log_records, offer_id: int, wecha
 
     # Browse nearest first.
     page.get_by_role("button", name=words["locate"]).click()
+    expect(page.locator(".place__where")).to_contain_text(words["here"])
+    expect(page.locator("ul.posts")).to_have_attribute("aria-busy", "false")
+    expect(page.locator(".post-card__distance").first).to_be_visible()
     expect(page.locator(f"a[href='#/posts/{offer_id}']")).to_be_visible()
     distances = [metres(text) for text in page.locator(".post-card__distance").all_inner_texts()]
+    assert len(distances) == page.locator(".post-card").count()
     assert distances == sorted(distances), distances
     expect(page.locator(".map__post")).not_to_have_count(0)
     check(page, f"{prefix}-1-square-nearest")

@@ -14,6 +14,8 @@ const MAX_HEIGHT = 260;
 const MIN_SPAN_DEGREES = 0.02;
 const MAX_SPAN_DEGREES = 1;
 const MARGIN_SHARE = 0.12;
+// Four decimals of a degree, about ten metres: one grid cell's posts fall together.
+const CELL_DIGITS = 4;
 
 function extent(points, centre) {
   const lngs = points.map((point) => point.lng);
@@ -58,6 +60,19 @@ function outlinePath(geometry, project) {
   return polygons.flatMap((polygon) => polygon.map((ring) => ringPath(ring, project))).join("");
 }
 
+/** Posts by their public point: a grid cell's posts share it (but for a jitter under a metre),
+ * and are drawn as one mark. */
+function cells(posts) {
+  const byPoint = new Map();
+  for (const post of posts) {
+    const { lat, lng } = post.approximate_location;
+    const key = `${lat.toFixed(CELL_DIGITS)},${lng.toFixed(CELL_DIGITS)}`;
+    if (!byPoint.has(key)) byPoint.set(key, { point: { lat, lng }, posts: [] });
+    byPoint.get(key).posts.push(post);
+  }
+  return [...byPoint.values()];
+}
+
 export function NearbyMap({ posts, place, system }) {
   const points = posts.map((post) => post.approximate_location);
   const centre = place || points[0];
@@ -93,18 +108,15 @@ export function NearbyMap({ posts, place, system }) {
             </path>
           `,
         )}
-        ${posts.map((post) => {
-          const [x, y] = project(post.approximate_location.lng, post.approximate_location.lat);
+        ${cells(posts).map((cell) => {
+          const [x, y] = project(cell.point.lng, cell.point.lat);
+          const post = cell.posts[0];
           return html`
-            <circle
-              key=${post.id}
-              class=${`map__post map__post_${post.kind}`}
-              cx=${x.toFixed(1)}
-              cy=${y.toFixed(1)}
-              r="7"
-              data-post=${post.id}
-              onClick=${() => tap(post)}
-            />
+            <g key=${post.id} class=${`map__post map__post_${post.kind}`} data-post=${post.id} onClick=${() => tap(post)}>
+              <circle cx=${x.toFixed(1)} cy=${y.toFixed(1)} r=${cell.posts.length > 1 ? 10 : 7} />
+              ${cell.posts.length > 1 &&
+              html`<text x=${x.toFixed(1)} y=${(y + 4).toFixed(1)} text-anchor="middle">${cell.posts.length}</text>`}
+            </g>
           `;
         })}
         ${place &&
