@@ -208,7 +208,10 @@ def walk(page: Page, base: str, language: str, log_records, offer_id: int, wecha
     words = WORDS[language]
     prefix = f"h5-{'wechat' if wechat else language}"
     query = "?lang=en" if language == "en" else ""
-    page.goto(f"{base}/h5/{query}")
+    # The English walk comes by a link narrowed to the district the posts are in (福田区).
+    page.goto(f"{base}/h5/{query}{'&region=440304' if language == 'en' else ''}")
+    if language == "en":
+        expect(page.locator(".area__now")).to_have_text("Area: 福田区")
     if wechat:
         # Silently through WeChat's authorisation and back, to a clean URL.
         expect(page.locator(".nav")).to_be_visible()

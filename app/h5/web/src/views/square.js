@@ -232,6 +232,16 @@ export function SquareView({ place, onPlace, filters, setFilters }) {
     load(null);
   }, [key]);
 
+  useEffect(() => {
+    // A link's ?region= names the area by its code alone; the square shows its name.
+    const district = filters.district;
+    if (!district || district.name !== district.code) return;
+    api(`/districts/${district.code}`).then(
+      (found) => setFilters({ ...filters, district: { code: found.code, name: found.name } }),
+      () => setFilters({ ...filters, district: null }),
+    );
+  }, []);
+
   return html`
     <section class="view">
       <${ViewHeading}>${t("square_heading")}</${ViewHeading}>
