@@ -1,12 +1,14 @@
 # make run: the service with demo data on http://127.0.0.1:8000. make test: lint and the test suite.
-# Both install what is missing (PostgreSQL + PostGIS from Debian, the Python environment in .venv)
-# and leave PostgreSQL running. Run as root on Debian 12.
+# Both install what is missing (PostgreSQL + PostGIS and Redis from Debian, the Python environment
+# in .venv) and leave PostgreSQL and Redis running. Run as root on Debian 12.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 VENV := .venv
 BIN := $(VENV)/bin
 PROVISION := migrations/provision/postgres.sh
+# Redis counts the API's rate limits (app/limits).
+PROVISION_REDIS := migrations/provision/redis.sh
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 4
@@ -28,6 +30,8 @@ export TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(TEST_DB)
 export MIGRATION_TEST_DATABASE_URL ?= $(OWNER_URL)/$(MIGRATION_TEST_DB)
 export BROWSER_TEST_DATABASE_URL ?= $(APP_URL)/$(BROWSER_TEST_DB)
 export BROWSER_TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(BROWSER_TEST_DB)
+# The suite's rate limit counters in the shared Redis, apart from other checkouts' (see TEST_DB).
+export TEST_RATE_LIMIT_KEY_PREFIX ?= $(TEST_DB)
 # Debian's chromium, driven by Playwright; never a browser Playwright downloads itself. A CJK
 # font, so the screenshots show Chinese rather than boxes.
 BROWSER_PACKAGES := chromium fonts-wqy-microhei
@@ -49,7 +53,7 @@ H5_SOURCES := $(shell find $(H5_WEB)/src -type f) $(H5_WEB)/build.mjs
 H5_BUILT := $(H5_WEB)/dist/.built
 H5_PACKAGES := $(H5_WEB)/node_modules/.installed
 
-.PHONY: run test lint format database test-databases browser node h5 clean bench
+.PHONY: run test lint format database test-databases redis browser node h5 clean bench
 
 # A minimal Debian has no python3, and Debian's python3 has no venv module until python3-venv.
 $(VENV)/.installed: pyproject.toml
@@ -62,7 +66,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-database: $(VENV)/.installed
+redis:
+	$(PROVISION_REDIS)
+
+database: $(VENV)/.installed redis
 	$(PROVISION) medshare
 	$(FLASK) db upgrade
 	$(FLASK) medshare load-catalog
@@ -121,7 +128,7 @@ run: database h5
 		trap 'kill $$! 2>/dev/null' EXIT; \
 		$(SERVE) app.serve:app
 
-test-databases:
+test-databases: redis
 	$(PROVISION) $(TEST_DB) $(MIGRATION_TEST_DB)
 	$(PROVISION) --fresh $(BROWSER_TEST_DB)
 
@@ -167,7 +174,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 
 bench: export DATABASE_URL = $(APP_URL)/$(BENCH_DB)
 bench: export DATABASE_OWNER_URL = $(OWNER_URL)/$(BENCH_DB)
-bench: $(VENV)/.bench-installed
+bench: $(VENV)/.bench-installed redis
 	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	@# FRESH drops the database, not its rows: the moderators' audit trail refuses TRUNCATE.

@@ -60,6 +60,26 @@ class Config:
     # Origins whose pages may call the API from a browser (comma-separated, or * for any):
     # public-service accounts embed the square free of charge.
     CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "*")
+
+    # Rate limits, counted in Redis by Flask-Limiter for the whole API (app/limits). Each caller
+    # is counted by what names it: a signed-in user and the client address (IPv6 by its /64).
+    # Reads and writes are counted apart.
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    RATELIMIT_STORAGE_URI = REDIS_URL
+    # Keys in Redis start with this, so several deployments (or test runs) can share one server.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATE_LIMIT_KEY_PREFIX", "medshare")
+    # Counts the current and the previous window, weighted: no burst at a window's edge, and
+    # two counters per key instead of a list of every hit (moving-window's).
+    RATELIMIT_STRATEGY = "sliding-window-counter"
+    RATE_LIMIT_ADDRESS_READS = os.environ.get("RATE_LIMIT_ADDRESS_READS", "1200 per minute")
+    RATE_LIMIT_ADDRESS_WRITES = os.environ.get("RATE_LIMIT_ADDRESS_WRITES", "120 per minute")
+    RATE_LIMIT_USER_READS = os.environ.get("RATE_LIMIT_USER_READS", "300 per minute")
+    RATE_LIMIT_USER_WRITES = os.environ.get("RATE_LIMIT_USER_WRITES", "30 per minute")
+    # A Redis that does not answer within this long counts as down: a read then goes on without
+    # a limit, a write answers 503; each worker tries Redis again after RETRY seconds, which is
+    # also the 503's Retry-After.
+    RATE_LIMIT_STORE_TIMEOUT_MS = _env_int("RATE_LIMIT_STORE_TIMEOUT_MS", 250)
+    RATE_LIMIT_STORE_RETRY_SECONDS = _env_int("RATE_LIMIT_STORE_RETRY_SECONDS", 5)
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh")
 
@@ -210,6 +230,9 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
+    # The suite's own keys in the shared Redis (the Makefile names them after TEST_DB), which
+    # tests/conftest.py deletes before each test.
+    RATELIMIT_KEY_PREFIX = os.environ.get("TEST_RATE_LIMIT_KEY_PREFIX", "medshare_test")
     # Each test loads the catalog in its own rolled-back transaction, with new ids.
     SQUARE_CATALOG_SECONDS = 0
     # argon2's fastest profile keeps the suite quick; it is not reachable from the environment.

@@ -19,6 +19,8 @@ from app.h5.api_routes import bp as jssdk_bp
 from app.h5.routes import ERROR_TEMPLATE as H5_ERROR_TEMPLATE
 from app.h5.routes import bp as h5_bp
 from app.health.routes import bp as health_bp
+from app.limits import limiter as rate_limits
+from app.limits.docs import RateLimitDocs
 from app.me.routes import bp as me_bp
 from app.migration_options import MIGRATIONS_DIR
 from app.moderation.api import staff_routes
@@ -63,10 +65,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         max_age=86400,
     )
     # flask-smorest keeps an app's spec on its Api object, so each app gets its own.
-    api = ProblemApi(app)
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [RateLimitDocs(app.config)]})
     tokens.init_app(app, api)
     staff_routes.init_app(app, api)
     request_guards.init_app(app)
+    rate_limits.init_app(app)
     wechat.init_app(app)
     wechat_web.init_app(app)
     errors.init_app(app)

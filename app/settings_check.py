@@ -2,6 +2,7 @@
 
 from app.auth.models import VERIFICATION_LEVELS
 from app.auth.service import REQUIRED_LEVEL_SETTINGS
+from app.limits.limiter import LIMIT_SETTINGS, parsed_limits
 from config import (
     DEFAULT_CONTACT_PHONE_KEY,
     DEFAULT_DATABASE_OWNER_URL,
@@ -77,6 +78,7 @@ def refuse_unsafe_settings(config) -> None:
         )
         if config.get(name) not in known
     ]
+    unknown += _unreadable_rate_limits(config)
     if unknown:
         raise UnsafeSettings(f"unknown settings: {'; '.join(unknown)}")
     if config["ENV_NAME"] != "production":
@@ -114,3 +116,17 @@ def refuse_unsafe_settings(config) -> None:
             f"production needs its own secrets (at least {MINIMUM_SECRET_LENGTH} characters), "
             f"database URLs and real providers: set {', '.join(problems)}"
         )
+
+
+def _unreadable_rate_limits(config) -> list[str]:
+    """Rate limit settings that name no limit Flask-Limiter can count."""
+    settings = {
+        name: config.get(name) for names in LIMIT_SETTINGS.values() for name in names.values()
+    }
+    unreadable = []
+    for name, value in settings.items():
+        try:
+            parsed_limits(value)
+        except (TypeError, ValueError):
+            unreadable.append(f"{name}={value!r} (limits such as '60 per minute;1000 per day')")
+    return unreadable

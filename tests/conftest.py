@@ -19,6 +19,7 @@ from app.auth.wechat_web import EXTENSION as OA_EXTENSION
 from app.auth.wechat_web import OfficialAccountClient
 from app.catalog.service import load_edition
 from app.extensions import db
+from app.limits.limiter import EXTENSION as LIMITER
 from app.request_log import JsonFormatter
 from tests.fakes.server import serve
 from tests.fakes.wechat import FakeWeChat
@@ -88,7 +89,18 @@ class FreshGlobalsClient(FlaskClient):
 @pytest.fixture
 def client(app, db_session):
     app.test_client_class = FreshGlobalsClient
+    forget_counted_requests(app)
     return app.test_client()
+
+
+def forget_counted_requests(app) -> None:
+    """Delete what the rate limiter counted for this suite in the shared Redis: each test starts
+    with a full allowance (the key prefix is the suite's own, named after TEST_DB)."""
+    redis = app.extensions[LIMITER].storage.storage
+    prefix = app.config["RATELIMIT_KEY_PREFIX"]
+    keys = list(redis.scan_iter(match=f"*LIMITER/{prefix}/*", count=1000))
+    if keys:
+        redis.delete(*keys)
 
 
 @pytest.fixture

@@ -153,3 +153,15 @@ def test_every_known_identity_provider_can_be_built(value):
         "IDENTITY_TIMEOUT_SECONDS": 5,
     }
     assert identity_provider(config).name == value
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("RATE_LIMIT_ADDRESS_READS", "lots"),
+        ("RATE_LIMIT_USER_WRITES", ""),
+    ],
+)
+def test_any_start_refuses_rate_limits_it_cannot_read(setting, value):
+    with pytest.raises(UnsafeSettings, match="RATE_LIMIT_"):
+        create_app("test", **{setting: value})
