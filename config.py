@@ -1,5 +1,6 @@
 """Settings, read from the environment only. Checks on them live in app.settings_check."""
 
+import json
 import os
 from datetime import timedelta
 from typing import ClassVar
@@ -23,6 +24,18 @@ def _env_int(name: str, default: int) -> int:
 
 def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
+
+
+def _env_json(name: str, default):
+    return json.loads(os.environ[name]) if name in os.environ else default
+
+
+# Partners' rate tiers: each names the limits of its reads and writes (limits' notation, several
+# joined by ";"), counted per partner across all its keys.
+DEFAULT_RATE_LIMIT_TIERS = {
+    "standard": {"reads": "3000 per minute", "writes": "300 per minute"},
+    "large": {"reads": "30000 per minute", "writes": "3000 per minute"},
+}
 
 
 class Config:
@@ -62,8 +75,9 @@ class Config:
     CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "*")
 
     # Rate limits, counted in Redis by Flask-Limiter for the whole API (app/limits). Each caller
-    # is counted by what names it: a signed-in user and the client address (IPv6 by its /64).
-    # Reads and writes are counted apart.
+    # is counted by what names it: a signed-in user, a partner's key (by the partner's tier) and
+    # the client address (IPv6 by its /64); a partner's secret key stands for its server, so
+    # its address is not counted. Reads and writes are counted apart.
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     RATELIMIT_STORAGE_URI = REDIS_URL
     # Keys in Redis start with this, so several deployments (or test runs) can share one server.
@@ -75,11 +89,21 @@ class Config:
     RATE_LIMIT_ADDRESS_WRITES = os.environ.get("RATE_LIMIT_ADDRESS_WRITES", "120 per minute")
     RATE_LIMIT_USER_READS = os.environ.get("RATE_LIMIT_USER_READS", "300 per minute")
     RATE_LIMIT_USER_WRITES = os.environ.get("RATE_LIMIT_USER_WRITES", "30 per minute")
+    RATE_LIMIT_TIERS: ClassVar[dict] = _env_json("RATE_LIMIT_TIERS", DEFAULT_RATE_LIMIT_TIERS)
     # A Redis that does not answer within this long counts as down: a read then goes on without
     # a limit, a write answers 503; each worker tries Redis again after RETRY seconds, which is
     # also the 503's Retry-After.
     RATE_LIMIT_STORE_TIMEOUT_MS = _env_int("RATE_LIMIT_STORE_TIMEOUT_MS", 250)
     RATE_LIMIT_STORE_RETRY_SECONDS = _env_int("RATE_LIMIT_STORE_RETRY_SECONDS", 5)
+
+    # Partners (app/partners). Keys say which deployment made them: "live" in production,
+    # "test" everywhere else, and each refuses the other's.
+    PARTNER_KEY_ENVIRONMENT = "test"
+    PARTNER_DEFAULT_TIER = os.environ.get("PARTNER_DEFAULT_TIER", "standard")
+    # A rotated key keeps working this long beside its successor.
+    PARTNER_KEY_OVERLAP_HOURS = _env_int("PARTNER_KEY_OVERLAP_HOURS", 24)
+    # last_used_at is written at most this often per key, not on every request.
+    PARTNER_KEY_TOUCH_SECONDS = _env_int("PARTNER_KEY_TOUCH_SECONDS", 60)
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh")
 
@@ -146,7 +170,8 @@ class Config:
     # How long a web authorisation's state waits for the browser to come back with it.
     WECHAT_WEB_STATE_SECONDS = _env_int("WECHAT_WEB_STATE_SECONDS", 600)
     # The H5 square's own origin: the domain registered with the official account for web
-    # authorisation and the JS-SDK, so the only pages either is done for.
+    # authorisation and the JS-SDK, so the only pages either is done for; and the one origin from
+    # which a partner's public key may write (the H5 page acting for the partner in its URL).
     H5_ORIGIN = os.environ.get("H5_ORIGIN", DEFAULT_H5_ORIGIN)
 
     # Tencent Cloud credentials, for the SMS and identity providers that use it.
@@ -254,6 +279,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    PARTNER_KEY_ENVIRONMENT = "live"
     SESSION_COOKIE_SECURE = True
     # Browsers keep a __Host- cookie to this exact host, over HTTPS, for every path.
     SESSION_COOKIE_NAME = "__Host-medshare-staff"

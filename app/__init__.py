@@ -29,6 +29,9 @@ from app.moderation.api.staff_routes import bp as moderation_bp
 from app.moderation.review.routes import ERROR_TEMPLATE as REVIEW_ERROR_TEMPLATE
 from app.moderation.review.routes import bp as review_bp
 from app.openapi import ProblemApi
+from app.partners import cli as partner_cli
+from app.partners import context as partner_context
+from app.partners.routes import bp as partners_bp
 from app.posts.routes import bp as posts_bp
 from app.settings_check import refuse_unsafe_settings
 from config import CONFIGS
@@ -69,7 +72,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     tokens.init_app(app, api)
     staff_routes.init_app(app, api)
     request_guards.init_app(app)
+    # The partner a key names, before the limiter counts the call against it; a key refused is
+    # answered once the call was counted against its address.
+    partner_context.init_app(app, api)
     rate_limits.init_app(app)
+    app.before_request(partner_context.refuse_unusable_key)
     wechat.init_app(app)
     wechat_web.init_app(app)
     errors.init_app(app)
@@ -86,6 +93,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(areas_bp, url_prefix="/api/v1/districts")
     api.register_blueprint(reports_bp, url_prefix="/api/v1/posts")
     api.register_blueprint(moderation_bp, url_prefix="/api/v1/moderation")
+    api.register_blueprint(partners_bp, url_prefix="/api/v1/partners")
     # The review page: plain Flask pages, outside the OpenAPI document; its errors are pages too.
     app.register_blueprint(review_bp)
     errors.render_as_pages(app, review_bp.url_prefix, REVIEW_ERROR_TEMPLATE)
@@ -94,6 +102,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     errors.render_as_pages(app, h5_bp.url_prefix, H5_ERROR_TEMPLATE)
 
     cli.init_app(app)
+    partner_cli.init_app(app)
     return app
 
 

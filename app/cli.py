@@ -180,11 +180,16 @@ def _staff_errors(username: str):
     except StaffNotFound as error:
         raise click.ClickException(f"staff account {username!r} does not exist") from error
     except DomainError as error:
-        fields = list(error.errors or {})
-        _title, detail = problem_text(error.code, "en", fields=fields, **error.params)
-        for field, messages in (error.errors or {}).items():
-            detail += f" {field}: {' '.join(messages)}"
-        raise click.ClickException(detail) from error
+        raise refusal_error(error) from error
+
+
+def refusal_error(error: DomainError) -> click.ClickException:
+    """A service's refusal as a one-line command error, in English, naming each bad field."""
+    fields = list(error.errors or {})
+    _title, detail = problem_text(error.code, "en", fields=fields, **error.params)
+    for field, messages in (error.errors or {}).items():
+        detail += f" {field}: {' '.join(messages)}"
+    return click.ClickException(detail)
 
 
 def init_app(app: Flask) -> None:

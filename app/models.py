@@ -6,6 +6,7 @@ from app.auth.sms.models import SmsChallenge
 from app.catalog.models import CatalogChange, CatalogEdition, Medicine
 from app.me.models import Consent, VerificationAttempt
 from app.moderation.models import AuditEntry, ModerationCase, Report
+from app.partners.models import Partner, PartnerChange, PartnerKey
 from app.posts.models import ContactReveal, IdempotencyKey, Post, PostItem
 from app.staff.models import StaffAccount
 
@@ -20,6 +21,9 @@ __all__ = [
     "IdempotencyKey",
     "Medicine",
     "ModerationCase",
+    "Partner",
+    "PartnerChange",
+    "PartnerKey",
     "Post",
     "PostItem",
     "Report",

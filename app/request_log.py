@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
 
+from app.partners.context import current_partner
 from moderation.masking import redact_personal_data
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -87,20 +88,19 @@ def new_request_id() -> str:
 def _finish_request(response):
     response.headers[REQUEST_ID_HEADER] = g.request_id
     # Every value is safe by construction, so the formatter need not redact the line (vetted):
-    # the request id was checked or made in _start_request, the route is our own template, and a
-    # method outside HTTP's own is redacted here.
+    # the request id was checked or made in _start_request, the route is our own template, a
+    # method outside HTTP's own is redacted here, and a partner's key id is ours.
     method = request.method
-    request_logger.info(
-        "request",
-        extra={
-            "vetted": True,
-            "fields": {
-                "request_id": g.request_id,
-                "method": method if method in HTTP_METHODS else redact_personal_data(method),
-                "route": request.url_rule.rule if request.url_rule else UNMATCHED_ROUTE,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - g.started_at) * 1000, 2),
-            },
-        },
-    )
+    fields = {
+        "request_id": g.request_id,
+        "method": method if method in HTTP_METHODS else redact_personal_data(method),
+        "route": request.url_rule.rule if request.url_rule else UNMATCHED_ROUTE,
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - g.started_at) * 1000, 2),
+    }
+    partner = current_partner()
+    if partner is not None:
+        # The key's public id (letters only), never its secret.
+        fields["partner"] = partner.key_public_id
+    request_logger.info("request", extra={"vetted": True, "fields": fields})
     return response

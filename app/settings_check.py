@@ -2,7 +2,9 @@
 
 from app.auth.models import VERIFICATION_LEVELS
 from app.auth.service import REQUIRED_LEVEL_SETTINGS
+from app.limits.callers import READ, WRITE
 from app.limits.limiter import LIMIT_SETTINGS, parsed_limits
+from app.partners.fields import normalised_origin
 from config import (
     DEFAULT_CONTACT_PHONE_KEY,
     DEFAULT_DATABASE_OWNER_URL,
@@ -79,6 +81,7 @@ def refuse_unsafe_settings(config) -> None:
         if config.get(name) not in known
     ]
     unknown += _unreadable_rate_limits(config)
+    unknown += _unusable_h5_origin(config)
     if unknown:
         raise UnsafeSettings(f"unknown settings: {'; '.join(unknown)}")
     if config["ENV_NAME"] != "production":
@@ -123,6 +126,16 @@ def _unreadable_rate_limits(config) -> list[str]:
     settings = {
         name: config.get(name) for names in LIMIT_SETTINGS.values() for name in names.values()
     }
+    tiers = config.get("RATE_LIMIT_TIERS")
+    if not isinstance(tiers, dict) or config.get("PARTNER_DEFAULT_TIER") not in tiers:
+        return [
+            f"RATE_LIMIT_TIERS={tiers!r} (a JSON object of tiers with reads and writes, "
+            f"PARTNER_DEFAULT_TIER={config.get('PARTNER_DEFAULT_TIER')!r} among them)"
+        ]
+    for tier, limits in tiers.items():
+        for category in (READ, WRITE):
+            value = limits.get(category) if isinstance(limits, dict) else None
+            settings[f"RATE_LIMIT_TIERS.{tier}.{category}"] = value
     unreadable = []
     for name, value in settings.items():
         try:
@@ -130,3 +143,14 @@ def _unreadable_rate_limits(config) -> list[str]:
         except (TypeError, ValueError):
             unreadable.append(f"{name}={value!r} (limits such as '60 per minute;1000 per day')")
     return unreadable
+
+
+def _unusable_h5_origin(config) -> list[str]:
+    """H5_ORIGIN must be an origin exactly as browsers send it, or Origin never matches it."""
+    origin = config.get("H5_ORIGIN") or ""
+    try:
+        if normalised_origin(origin) == origin:
+            return []
+    except ValueError:
+        pass
+    return [f"H5_ORIGIN={origin!r} (scheme://host[:port] in lower case, https but for localhost)"]

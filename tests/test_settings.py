@@ -160,8 +160,25 @@ def test_every_known_identity_provider_can_be_built(value):
     [
         ("RATE_LIMIT_ADDRESS_READS", "lots"),
         ("RATE_LIMIT_USER_WRITES", ""),
+        ("RATE_LIMIT_TIERS", {}),
+        ("RATE_LIMIT_TIERS", {"standard": {"reads": "100 per minute"}}),
+        ("RATE_LIMIT_TIERS", {"standard": {"reads": "100 per minute", "writes": "often"}}),
+        ("PARTNER_DEFAULT_TIER", "gold"),
     ],
 )
 def test_any_start_refuses_rate_limits_it_cannot_read(setting, value):
     with pytest.raises(UnsafeSettings, match="RATE_LIMIT_"):
         create_app("test", **{setting: value})
+
+
+def test_production_refuses_an_h5_origin_without_https():
+    with pytest.raises(UnsafeSettings, match="H5_ORIGIN"):
+        create_app("production", **{**PRODUCTION_SETTINGS, "H5_ORIGIN": "http://localhost:8000"})
+
+
+@pytest.mark.parametrize(
+    "origin", ["", "h5.medshare.example", "http://h5.medshare.example", "https://H5.example/"]
+)
+def test_any_start_refuses_an_h5_origin_browsers_would_never_send(origin):
+    with pytest.raises(UnsafeSettings, match="H5_ORIGIN"):
+        create_app("test", H5_ORIGIN=origin)

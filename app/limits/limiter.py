@@ -19,6 +19,7 @@ from limits.errors import StorageError
 from app.errors import TryAgainLater
 from app.limits import callers
 from app.limits.callers import READ, WRITE
+from app.partners.context import current_partner
 
 log = logging.getLogger("medshare.limits")
 API_PREFIX = "/api/"
@@ -92,8 +93,9 @@ def init_app(app: Flask) -> ApiLimiter:
         app,
         key_func=callers.address_key,
         application_limits=[
-            _limit("address", callers.address_key),
-            _limit("user", callers.user_key, exempt_when=lambda: callers.user_key() is None),
+            _limit(_address_limits, callers.address_key),
+            _limit(_user_limits, callers.user_key),
+            _limit(_partner_limits, _partner_key),
         ],
         storage_options={
             "socket_timeout": timeout,
@@ -111,14 +113,50 @@ def init_app(app: Flask) -> ApiLimiter:
     return limiter
 
 
-def _limit(kind: str, key_function, exempt_when=None) -> ApplicationLimit:
+def _limit(limits_for, key_function) -> ApplicationLimit:
+    """A limit counted per key_function() across every endpoint, reads and writes apart.
+
+    limits_for() names the limits of this request, or "" (none) when they do not apply to it.
+    """
     return ApplicationLimit(
-        limit_provider=lambda: current_app.config[LIMIT_SETTINGS[kind][callers.category()]],
+        limit_provider=limits_for,
         key_function=key_function,
-        # One allowance per caller across every endpoint, reads and writes apart.
         scope=lambda _endpoint: callers.category(),
-        exempt_when=exempt_when,
     )
+
+
+def _setting(kind: str) -> str:
+    return current_app.config[LIMIT_SETTINGS[kind][callers.category()]]
+
+
+def _address_limits() -> str:
+    return "" if _server_of_a_partner() else _setting("address")
+
+
+def _user_limits() -> str:
+    return "" if callers.user_key() is None else _setting("user")
+
+
+def _server_of_a_partner() -> bool:
+    """A secret key comes from the partner's server, on behalf of its many users: its tier
+    limits it, not the one address all its calls share."""
+    partner = current_partner()
+    return partner is not None and partner.key_kind == "secret"
+
+
+def _partner_key() -> str:
+    # Per partner, not per key: rotating a key keeps its count.
+    return f"partner:{current_partner().partner_id}"
+
+
+def _partner_limits() -> str:
+    tiers = current_app.config["RATE_LIMIT_TIERS"]
+    partner = current_partner()
+    if partner is None:
+        return ""
+    # A tier since taken out of config: the default tier's limits rather than none.
+    tier = tiers.get(partner.tier) or tiers[current_app.config["PARTNER_DEFAULT_TIER"]]
+    return tier[callers.category()]
 
 
 def _unlimited() -> bool:

@@ -78,6 +78,8 @@ class Post(db.Model):
     )
     # County-level GB/T 2260 code of the exact spot, for narrowing by area; None outside any.
     area_code: Mapped[str | None] = mapped_column(String(6))
+    # The partner whose key the post was made through: its channel in statistics. None: direct.
+    partner_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("partners.id"))
     note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), default="", server_default="")
     # The note as a moderator masked it by hand, shown to everyone but the owner instead of the
     # automatic masking; None until a moderator edits the masking, and again after an owner's edit.

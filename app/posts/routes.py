@@ -4,6 +4,7 @@ from flask_jwt_extended import current_user, get_current_user
 from flask_smorest import Blueprint
 
 from app.auth.tokens import maybe_signed_in, signed_in
+from app.partners.context import current_partner_id
 from app.posts import contact, service
 from app.posts.schemas import (
     AnswerSystemSchema,
@@ -62,7 +63,9 @@ class Posts(MethodView):
     @bp.alt_response(409, response="CONFLICT")
     def post(self, idempotency, body):
         """Post a need or an offer; verified users only. Idempotency-Key makes retries safe"""
-        post, created = service.create_post(current_user, body, idempotency.get("idempotency_key"))
+        post, created = service.create_post(
+            current_user, body, idempotency.get("idempotency_key"), partner_id=current_partner_id()
+        )
         view = PostView(post, Reader(None, body["location"]["coordinate_system"]), is_own=True)
         headers = {"Location": url_for("posts.OnePost", post_id=post.id)}
         if not created:

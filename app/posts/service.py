@@ -70,7 +70,12 @@ class PostClosed(DomainError):
     code = "post_closed"
 
 
-def create_post(user: User, body: dict, idempotency_key: str | None = None) -> tuple[Post, bool]:
+def create_post(
+    user: User,
+    body: dict,
+    idempotency_key: str | None = None,
+    partner_id: int | None = None,
+) -> tuple[Post, bool]:
     """Publish a need or an offer on the square.
 
     Args:
@@ -78,6 +83,7 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
             consents.
         body: the request as PostCreateSchema loaded it.
         idempotency_key: the client's Idempotency-Key, if it sent one.
+        partner_id: the partner whose key the request carried (the post's channel), if any.
 
     Returns:
         The post, and whether this call created it (False: an earlier call with the key did).
@@ -108,6 +114,7 @@ def create_post(user: User, body: dict, idempotency_key: str | None = None) -> t
         location=location.to_ewkt(),
         public_position=public_position_of(location),
         area_code=district_code_at(location),
+        partner_id=partner_id,
         note=body["note"],
         address_hint=body.get("address_hint") or None,
         urgency=sorted(set(body["urgency"])),
