@@ -70,9 +70,11 @@ class Config:
     DATABASE_PING_AFTER_IDLE_SECONDS = _env_int("DATABASE_PING_AFTER_IDLE_SECONDS", 10)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_BODY_BYTES", 64 * 1024)
-    # Origins whose pages may call the API from a browser (comma-separated, or * for any):
-    # public-service accounts embed the square free of charge.
-    CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "*")
+    # Browsers may call the API from H5_ORIGIN's pages and active partners' registered origins
+    # (app/partners/cors.py), read from the database and trusted by each worker this long.
+    CORS_ORIGINS_CACHE_SECONDS = _env_int("CORS_ORIGINS_CACHE_SECONDS", 30)
+    # How long a browser may reuse a preflight's answer: short, as origins come and go.
+    CORS_MAX_AGE_SECONDS = _env_int("CORS_MAX_AGE_SECONDS", 600)
 
     # Rate limits, counted in Redis by Flask-Limiter for the whole API (app/limits). Each caller
     # is counted by what names it: a signed-in user, a partner's key (by the partner's tier) and
@@ -258,8 +260,9 @@ class TestConfig(Config):
     # The suite's own keys in the shared Redis (the Makefile names them after TEST_DB), which
     # tests/conftest.py deletes before each test.
     RATELIMIT_KEY_PREFIX = os.environ.get("TEST_RATE_LIMIT_KEY_PREFIX", "medshare_test")
-    # Each test loads the catalog in its own rolled-back transaction, with new ids.
+    # Each test loads the catalog (and registers partners) in its own rolled-back transaction.
     SQUARE_CATALOG_SECONDS = 0
+    CORS_ORIGINS_CACHE_SECONDS = 0
     # argon2's fastest profile keeps the suite quick; it is not reachable from the environment.
     STAFF_ARGON2_PROFILE = "CHEAPEST"
     SQLALCHEMY_DATABASE_URI = os.environ.get(

@@ -14,7 +14,7 @@ from app.auth.sms.routes import bp as sms_bp
 from app.auth.wechat_routes import bp as wechat_bp
 from app.auth.wechat_web_routes import bp as wechat_web_bp
 from app.catalog.routes import bp as catalog_bp
-from app.extensions import cors, csrf, db, migrate
+from app.extensions import csrf, db, migrate
 from app.h5.api_routes import bp as jssdk_bp
 from app.h5.routes import ERROR_TEMPLATE as H5_ERROR_TEMPLATE
 from app.h5.routes import bp as h5_bp
@@ -31,6 +31,8 @@ from app.moderation.review.routes import bp as review_bp
 from app.openapi import ProblemApi
 from app.partners import cli as partner_cli
 from app.partners import context as partner_context
+from app.partners import cors as partner_cors
+from app.partners import framing
 from app.partners.routes import bp as partners_bp
 from app.posts.routes import bp as posts_bp
 from app.settings_check import refuse_unsafe_settings
@@ -59,14 +61,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     db_pool.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
-    cors.init_app(
-        app,
-        resources={r"/api/v1/*": {"origins": _origins(app.config["CORS_ORIGINS"])}},
-        supports_credentials=False,
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Accept-Language"],
-        expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed", "Content-Language"],
-        max_age=86400,
-    )
+    # Browsers on other origins may call the API (partners' pages), never the review page.
+    partner_cors.init_app(app)
+    framing.init_app(app)
     # flask-smorest keeps an app's spec on its Api object, so each app gets its own.
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [RateLimitDocs(app.config)]})
     tokens.init_app(app, api)
@@ -104,7 +101,3 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     cli.init_app(app)
     partner_cli.init_app(app)
     return app
-
-
-def _origins(setting: str) -> str | list[str]:
-    return "*" if setting.strip() == "*" else [o.strip() for o in setting.split(",") if o.strip()]

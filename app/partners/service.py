@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from app.areas.service import district_names
 from app.errors import DomainError
@@ -116,8 +116,8 @@ def update_partner(
 ) -> Partner:
     """Change any of a partner's name, contact, origins, tier, region_codes and status.
 
-    A suspended partner's keys stop working at once and its origins leave CORS within
-    CORS_ORIGINS_CACHE_SECONDS.
+    A suspended partner's keys stop working at once; its origins leave CORS, and new origins
+    join it, within CORS_ORIGINS_CACHE_SECONDS.
 
     Raises:
         PartnerNotFound, FieldsInvalid, StaffRoleRequired.
@@ -236,6 +236,25 @@ def profile(code: str) -> dict:
         "region": [{"code": code, "name": names.get(code)} for code in partner.region_codes],
         "keys": partner.keys,
     }
+
+
+def active_origins() -> set[str]:
+    """Every origin an active partner registered."""
+    return set(
+        db.session.scalars(select(func.unnest(Partner.origins)).where(Partner.status == "active"))
+    )
+
+
+def embedding_partner(text: str | None) -> CallingPartner | None:
+    """The partner a public embed key (as the H5 page's URL carries it) names, or None for
+    anything else: no key, not one, a secret key, or one revoked, expired or suspended."""
+    if not text:
+        return None
+    try:
+        partner = authenticate(text)
+    except DomainError:
+        return None
+    return partner if partner.key_kind == "public" else None
 
 
 def recent_changes(partner_id: int, limit: int) -> list[tuple[PartnerChange, str | None]]:
