@@ -33,6 +33,7 @@ from app.partners import cli as partner_cli
 from app.partners import context as partner_context
 from app.partners import cors as partner_cors
 from app.partners import framing
+from app.partners.admin_routes import bp as partners_admin_bp
 from app.partners.routes import bp as partners_bp
 from app.posts.routes import bp as posts_bp
 from app.settings_check import refuse_unsafe_settings
@@ -93,6 +94,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(partners_bp, url_prefix="/api/v1/partners")
     # The review page: plain Flask pages, outside the OpenAPI document; its errors are pages too.
     app.register_blueprint(review_bp)
+    app.register_blueprint(partners_admin_bp)
     errors.render_as_pages(app, review_bp.url_prefix, REVIEW_ERROR_TEMPLATE)
     # The H5 square's page and assets; its errors are pages too.
     app.register_blueprint(h5_bp)

@@ -266,7 +266,7 @@ def recent_changes(partner_id: int, limit: int) -> list[tuple[PartnerChange, str
             .where(PartnerChange.partner_id == partner_id)
             .order_by(PartnerChange.changed_at.desc(), PartnerChange.id.desc())
             .limit(limit)
-        ).tuples()
+        )
     )
 
 

@@ -5,6 +5,7 @@ import pytest
 from app.partners import service
 from tests.limits.conftest import limits  # noqa: F401
 from tests.posts.conftest import poster  # noqa: F401
+from tests.staff.conftest import admin, staff  # noqa: F401
 
 PARTNER_ORIGIN = "https://health.shenzhen.example"
 OTHER_ORIGIN = "https://elsewhere.example"
