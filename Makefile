@@ -75,6 +75,7 @@ database: $(VENV)/.installed redis
 	$(FLASK) medshare load-catalog
 	$(FLASK) medshare load-districts
 	$(FLASK) medshare seed-demo
+	$(FLASK) medshare snapshot-stats
 
 # Debian 12's nodejs (18) and npm are enough; a machine with its own Node.js keeps it.
 node:

@@ -106,6 +106,15 @@ class Config:
     PARTNER_KEY_OVERLAP_HOURS = _env_int("PARTNER_KEY_OVERLAP_HOURS", 24)
     # last_used_at is written at most this often per key, not on every request.
     PARTNER_KEY_TOUCH_SECONDS = _env_int("PARTNER_KEY_TOUCH_SECONDS", 60)
+    # Open statistics (app/stats), published from a daily snapshot. Any count below
+    # STATS_SUPPRESS_BELOW shows as "<10"; every other is rounded to STATS_ROUND_TO.
+    STATS_SUPPRESS_BELOW = _env_int("STATS_SUPPRESS_BELOW", 10)
+    STATS_ROUND_TO = _env_int("STATS_ROUND_TO", 5)
+    # How many days back a snapshot counts, how many a query shows unless told, and how long a
+    # top list is.
+    STATS_DAYS = _env_int("STATS_DAYS", 90)
+    STATS_DEFAULT_DAYS = _env_int("STATS_DEFAULT_DAYS", 30)
+    STATS_TOP = _env_int("STATS_TOP", 10)
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh")
 

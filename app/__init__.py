@@ -37,6 +37,8 @@ from app.partners.admin_routes import bp as partners_admin_bp
 from app.partners.routes import bp as partners_bp
 from app.posts.routes import bp as posts_bp
 from app.settings_check import refuse_unsafe_settings
+from app.stats import cli as stats_cli
+from app.stats.routes import bp as stats_bp
 from config import CONFIGS
 
 
@@ -92,6 +94,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(reports_bp, url_prefix="/api/v1/posts")
     api.register_blueprint(moderation_bp, url_prefix="/api/v1/moderation")
     api.register_blueprint(partners_bp, url_prefix="/api/v1/partners")
+    api.register_blueprint(stats_bp, url_prefix="/api/v1")
     # The review page: plain Flask pages, outside the OpenAPI document; its errors are pages too.
     app.register_blueprint(review_bp)
     app.register_blueprint(partners_admin_bp)
@@ -102,4 +105,5 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     cli.init_app(app)
     partner_cli.init_app(app)
+    stats_cli.init_app(app)
     return app

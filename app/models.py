@@ -9,6 +9,7 @@ from app.moderation.models import AuditEntry, ModerationCase, Report
 from app.partners.models import Partner, PartnerChange, PartnerKey
 from app.posts.models import ContactReveal, IdempotencyKey, Post, PostItem
 from app.staff.models import StaffAccount
+from app.stats.models import StatsCell, StatsMedicineCell, StatsSnapshot
 
 __all__ = [
     "AuditEntry",
@@ -29,6 +30,9 @@ __all__ = [
     "Report",
     "SmsChallenge",
     "StaffAccount",
+    "StatsCell",
+    "StatsMedicineCell",
+    "StatsSnapshot",
     "User",
     "UserVerification",
     "VerificationAttempt",

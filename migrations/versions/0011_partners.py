@@ -1,5 +1,5 @@
 """Partners who embed MedShare, their keys (a SHA-256 of each secret only), the admins' record
-of changes to them, and the partner a post was made through.
+of changes to them, the partner a post was made through, and the statistics' daily snapshot.
 
 Revision ID: 0011
 Revises: 0009
@@ -122,6 +122,54 @@ def upgrade():
         sa.UniqueConstraint("public_id", name=op.f("uq_partner_keys_public_id")),
     )
     op.create_index("ix_partner_keys_partner_id", "partner_keys", ["partner_id"], unique=False)
+    op.create_table(
+        "stats_snapshots",
+        sa.Column("id", sa.BigInteger(), nullable=False),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=False),
+        sa.Column(
+            "taken_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stats_snapshots")),
+        sa.UniqueConstraint("as_of", name=op.f("uq_stats_snapshots_as_of")),
+    )
+    for table, columns in (
+        (
+            "stats_cells",
+            (
+                sa.Column("resolved", sa.Integer(), nullable=False),
+                sa.Column("resolution_minutes", postgresql.ARRAY(sa.Integer()), nullable=False),
+            ),
+        ),
+        (
+            "stats_medicine_cells",
+            (sa.Column("medicine_code", sa.String(length=64), nullable=False),),
+        ),
+    ):
+        op.create_table(
+            table,
+            sa.Column("id", sa.BigInteger(), nullable=False),
+            sa.Column("snapshot_id", sa.BigInteger(), nullable=False),
+            sa.Column("day", sa.Date(), nullable=False),
+            sa.Column("area_code", sa.String(length=6), nullable=True),
+            sa.Column("city_code", sa.String(length=6), nullable=True),
+            sa.Column("province_code", sa.String(length=6), nullable=True),
+            sa.Column("partner_id", sa.BigInteger(), nullable=True),
+            sa.Column("kind", sa.String(length=8), nullable=False),
+            sa.Column("posts", sa.Integer(), nullable=False),
+            *columns,
+            sa.ForeignKeyConstraint(
+                ["partner_id"], ["partners.id"], name=op.f(f"fk_{table}_partner_id_partners")
+            ),
+            sa.ForeignKeyConstraint(
+                ["snapshot_id"],
+                ["stats_snapshots.id"],
+                name=op.f(f"fk_{table}_snapshot_id_stats_snapshots"),
+                ondelete="CASCADE",
+            ),
+            sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+        )
+        op.create_index(f"ix_{table}_snapshot_id_day", table, ["snapshot_id", "day"], unique=False)
     # Nullable, with no default: PostgreSQL adds it without rewriting the posts table.
     op.add_column("posts", sa.Column("partner_id", sa.BigInteger(), nullable=True))
     op.create_foreign_key(
@@ -130,6 +178,10 @@ def upgrade():
 
 
 def downgrade():
+    for table in ("stats_medicine_cells", "stats_cells"):
+        op.drop_index(f"ix_{table}_snapshot_id_day", table_name=table)
+        op.drop_table(table)
+    op.drop_table("stats_snapshots")
     op.drop_constraint(op.f("fk_posts_partner_id_partners"), "posts", type_="foreignkey")
     op.drop_column("posts", "partner_id")
     op.drop_index("ix_partner_keys_partner_id", table_name="partner_keys")
