@@ -38,6 +38,7 @@ from app.partners.routes import bp as partners_bp
 from app.posts.routes import bp as posts_bp
 from app.settings_check import refuse_unsafe_settings
 from app.stats import cli as stats_cli
+from app.stats import pages as stats_pages
 from app.stats.routes import bp as stats_bp
 from config import CONFIGS
 
@@ -102,6 +103,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     # The H5 square's page and assets; its errors are pages too.
     app.register_blueprint(h5_bp)
     errors.render_as_pages(app, h5_bp.url_prefix, H5_ERROR_TEMPLATE)
+    # The statistics pages: the public one at /stats/, the staff's on the review page.
+    stats_pages.init_app(app)
 
     cli.init_app(app)
     partner_cli.init_app(app)

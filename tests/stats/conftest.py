@@ -9,6 +9,7 @@ from app.stats.snapshot import take_snapshot
 from geo.points import LonLat
 from tests.factories import make_post
 from tests.partners.conftest import issue, partner  # noqa: F401
+from tests.staff.conftest import staff  # noqa: F401
 
 # Yesterday in China: the last day a snapshot taken now counts.
 AS_OF = today_in_china(datetime.now(UTC)) - timedelta(days=1)
