@@ -17,7 +17,9 @@ GRID_LINES = 5
 NICE_FACTORS = (1, 2, 5)
 # At most this many date labels under the bars, however long the range.
 DATE_LABELS = 8
-RANKED_ROW_HEIGHT, RANKED_LABEL_WIDTH, RANKED_WIDTH = 26, 160, 520
+RANKED_ROW_HEIGHT, RANKED_LABEL_WIDTH, RANKED_WIDTH = 26, 220, 560
+# Longer names are cut with an ellipsis beside the bar; the bar's tooltip has them whole.
+RANKED_LABEL_CHARACTERS = 28
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,12 @@ class RankedRow:
     width: float
     name: str
     posts: int
+
+    @property
+    def label(self) -> str:
+        if len(self.name) <= RANKED_LABEL_CHARACTERS:
+            return self.name
+        return self.name[: RANKED_LABEL_CHARACTERS - 1] + "…"
 
 
 @dataclass(frozen=True)

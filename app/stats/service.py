@@ -103,7 +103,8 @@ def figures(query: StatsQuery) -> dict:
             **{kind: shown(totals.get(kind), cut.below) for kind in POST_KINDS},
             "resolved": shown(resolved, cut.below),
         },
-        "resolved_share": round(resolved / posted, 2) if posted else None,
+        # Only of published figures: a share of "<10" resolved posts would read as 0%.
+        "resolved_share": round(resolved / posted, 2) if posted and resolved else None,
         "median_hours_to_resolution": _median_hours(cut),
         "top_areas": _top_areas(query.district, cut),
         "top_medicines": _top_medicines(cut),

@@ -110,8 +110,9 @@ def test_share_resolved_and_median_time_to_resolution(client, posts, snapshot):
     assert figures["median_hours_to_resolution"] == 5.0
 
 
-def test_a_median_of_fewer_than_ten_resolutions_is_not_shown(client, posts, snapshot):
+def test_a_median_or_share_of_fewer_than_ten_resolutions_is_not_shown(client, posts, snapshot):
     posts(9, status="resolved")
+    posts(30)
     snapshot()
     figures = stats(client)
     assert figures["median_hours_to_resolution"] is None

@@ -20,6 +20,7 @@ def test_the_public_page_draws_the_published_figures_without_any_script(client, 
     html = page_text(page)
     assert "<svg" in html and "<script" not in html and "style=" not in html
     assert "新冠抗原检测试剂" in html and "深圳市" in html
+    assert "MedShare 直接访问" in html
     # 23 needs publish as 25, the 4 offers as "<10"; the raw counts appear nowhere.
     assert re.search(r">\s*25\s*<", html) and "&lt;10" in html
     assert not re.search(r">\s*23\s*<", html)
