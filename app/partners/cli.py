@@ -72,9 +72,11 @@ def list_partners() -> None:
             elif key.expires_at is not None:
                 state = f"expires {_utc(key.expires_at)}"
             else:
-                state = "live"
+                state = "valid"
             used = _utc(key.last_used_at) if key.last_used_at else "never"
-            click.echo(f"  {key.public_id}\t{key.kind}\t{state}\tlast used {used}")
+            click.echo(
+                f"  {key.public_id}\t{key.kind}\t{key.environment}\t{state}\tlast used {used}"
+            )
 
 
 @click.command("issue-partner-key")
