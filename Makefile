@@ -119,6 +119,7 @@ run: database h5
 	@echo "  OpenAPI:      http://$(HOST):$(PORT)/api/v1/openapi.json"
 	@echo "  Medicines:    http://$(HOST):$(PORT)/api/v1/medicines"
 	@echo "  Readiness:    http://$(HOST):$(PORT)/readyz"
+	@echo "  Statistics:   http://$(HOST):$(PORT)/stats/"
 	@echo "  The square, nearest first, antigen tests or ibuprofen, at Shenzhen's centre (GCJ-02):"
 	@echo "    $(SQUARE)?lat=22.5435&lng=114.0579&coordinate_system=gcj02&medicine=antigen-test,ibuprofen"
 	@echo "  The square, newest first, within 20 km of Beijing's centre:"
