@@ -7,6 +7,8 @@ page does. A key made here is shown once, in the answer to the form that made it
 the session cookie, which is signed but readable).
 """
 
+from collections.abc import Callable
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 
 from app.errors import DomainError, FieldsInvalid
@@ -89,43 +91,48 @@ def update(code: str):
 @staff_required("admin")
 def issue_key(code: str):
     form = IssueKeyForm()
-    if not form.validate_on_submit():
-        return _detail_page(code, message=page_text(FILL_IN), status=422)
-    try:
-        issued = service.issue_key(code, form.kind.data, current_staff())
-    except DomainError as refusal:
-        message, status = _refusal(refusal)
-        return _detail_page(code, message=message, status=status)
-    return _detail_page(code, issued=issued)
+    return _submit(
+        code,
+        form,
+        lambda: _detail_page(code, issued=service.issue_key(code, form.kind.data, current_staff())),
+    )
 
 
 @bp.post("/<code>/keys/<public_id>/rotate")
 @staff_required("admin")
 def rotate_key(code: str, public_id: str):
     form = RotateKeyForm()
-    if not form.validate_on_submit():
-        return _detail_page(code, message=page_text(FILL_IN), status=422)
-    try:
+
+    def rotate():
         issued = service.rotate_key(public_id, current_staff(), form.reason.data or None)
-    except DomainError as refusal:
-        message, status = _refusal(refusal)
-        return _detail_page(code, message=message, status=status)
-    return _detail_page(code, issued=issued)
+        return _detail_page(code, issued=issued)
+
+    return _submit(code, form, rotate)
 
 
 @bp.post("/<code>/keys/<public_id>/revoke")
 @staff_required("admin")
 def revoke_key(code: str, public_id: str):
     form = RevokeKeyForm()
-    if not form.validate_on_submit():
-        return _detail_page(code, message=page_text("give_a_reason"), status=422)
-    try:
+
+    def revoke():
         service.revoke_key(public_id, form.reason.data, current_staff())
+        flash(page_text("partner_key_revoked", public_id=public_id))
+        return redirect(url_for(".partner", code=code))
+
+    return _submit(code, form, revoke, missing="give_a_reason")
+
+
+def _submit(code: str, form, act: Callable, missing: str = FILL_IN):
+    """act() for a filled-in form, on a partner's keys; a form left empty, or a refusal, shows
+    the partner's page again with the reason."""
+    if not form.validate_on_submit():
+        return _detail_page(code, message=page_text(missing), status=422)
+    try:
+        return act()
     except DomainError as refusal:
         message, status = _refusal(refusal)
         return _detail_page(code, message=message, status=status)
-    flash(page_text("partner_key_revoked", public_id=public_id))
-    return redirect(url_for(".partner", code=code))
 
 
 def _refusal(refusal: DomainError, form=None) -> tuple[str, int]:

@@ -59,7 +59,7 @@ def _public_headers(response):
     # App-wide, so that error pages under the prefix (an unknown path has no blueprint) get them.
     if request.path.startswith(f"{PUBLIC_PREFIX}/"):
         response.headers.update(PUBLIC_HEADERS)
-        response.headers.setdefault("Content-Language", page_language())
+        response.headers.setdefault("Content-Language", content_language(negotiate_locale()))
         response.vary.add("Accept-Language")
     return response
 
@@ -126,10 +126,6 @@ def _query(form: StatsFilterForm) -> StatsQuery:
         channel=service.channel_of(channel) if channel else None,
         channels_apart=True,
     )
-
-
-def page_language() -> str:
-    return content_language(negotiate_locale())
 
 
 def init_app(app: Flask) -> None:

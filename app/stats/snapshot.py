@@ -79,8 +79,11 @@ def latest_snapshot() -> StatsSnapshot | None:
     return db.session.scalar(select(StatsSnapshot).order_by(StatsSnapshot.as_of.desc()).limit(1))
 
 
-def _day():
-    return func.date(func.timezone(CHINA_ZONE, Post.created_at))
+def _cell_columns() -> list:
+    """What tells cells apart: the day (in China) a post was made, its district, its channel
+    and its kind."""
+    day = func.date(func.timezone(CHINA_ZONE, Post.created_at)).label("day")
+    return [day, Post.area_code, Post.partner_id, Post.kind]
 
 
 def _counted(first_day: date, as_of: date):
@@ -99,13 +102,10 @@ def _post_counts(first_day: date, as_of: date):
         func.ceil(func.extract("epoch", Post.resolved_at - Post.created_at) / SECONDS_A_MINUTE),
         Integer,
     )
-    day = _day().label("day")
+    cell = _cell_columns()
     return (
         select(
-            day,
-            Post.area_code,
-            Post.partner_id,
-            Post.kind,
+            *cell,
             func.count().label("posts"),
             func.count().filter(resolved).label("resolved"),
             func.coalesce(func.array_agg(minutes).filter(resolved), "{}").label(
@@ -113,25 +113,22 @@ def _post_counts(first_day: date, as_of: date):
             ),
         )
         .where(*_counted(first_day, as_of))
-        .group_by(day, Post.area_code, Post.partner_id, Post.kind)
+        .group_by(*cell)
     )
 
 
 def _medicine_counts(first_day: date, as_of: date):
-    day = _day().label("day")
+    cell = _cell_columns()
     return (
         select(
-            day,
-            Post.area_code,
-            Post.partner_id,
-            Post.kind,
+            *cell,
             Medicine.code.label("medicine_code"),
             func.count(func.distinct(Post.id)).label("posts"),
         )
         .join(PostItem, PostItem.post_id == Post.id)
         .join(Medicine, Medicine.id == PostItem.medicine_id)
         .where(*_counted(first_day, as_of))
-        .group_by(day, Post.area_code, Post.partner_id, Post.kind, Medicine.code)
+        .group_by(*cell, Medicine.code)
     )
 
 
