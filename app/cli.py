@@ -9,8 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.demo import DEFAULT_POSTS
-from app.errors import DomainError
-from app.i18n import problem_text
+from app.errors import DomainError, refusal_text
 from app.staff.models import STAFF_ROLES
 from app.staff.service import StaffNotFound
 
@@ -193,12 +192,13 @@ def _staff_errors(username: str):
     except StaffNotFound as error:
         raise click.ClickException(f"staff account {username!r} does not exist") from error
     except DomainError as error:
-        fields = list(error.errors or {})
-        _title, detail = problem_text(error.code, "en", fields=fields, **error.params)
-        for field, messages in (error.errors or {}).items():
-            detail += f" {field}: {' '.join(messages)}"
-        raise click.ClickException(detail) from error
+        raise click.ClickException(refusal_text(error)) from error
 
 
 def init_app(app: Flask) -> None:
+    from app.partners.cli import COMMANDS as PARTNER_COMMANDS
+    from app.stats.cli import COMMANDS as STATS_COMMANDS
+
+    for command in (*PARTNER_COMMANDS, *STATS_COMMANDS):
+        medshare_cli.add_command(command)
     app.cli.add_command(medshare_cli)

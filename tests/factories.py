@@ -45,6 +45,8 @@ def make_post(
     urgency: tuple[str, ...] = (),
     area_code: str | None = None,
     note: str = "",
+    partner_id: int | None = None,
+    resolved_at: datetime | None = None,
 ) -> Post:
     """An open post (by default) of user's, flushed so it has an id."""
     now = datetime.now(UTC)
@@ -68,13 +70,14 @@ def make_post(
         public_position=public_position_of(at),
         area_code=area_code,
         area_name=district_name(area_code),
+        partner_id=partner_id,
         **note_columns(note),
         urgency=list(urgency),
         contact_phone_encrypted=encrypt_phone(phone),
         contact_phone_masked=mask_mobile(phone),
         created_at=created_at,
         expires_at=expires_at or created_at + lifetime(kind),
-        resolved_at=now if status == "resolved" else None,
+        resolved_at=(resolved_at or now) if status == "resolved" else None,
         items=items,
     )
     db.session.add(post)

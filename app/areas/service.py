@@ -197,3 +197,14 @@ def list_districts(parent: str | None = None, name_contains: str | None = None) 
     if name_contains is not None:
         query = query.where(District.name_zh.contains(name_contains, autoescape=True))
     return list(db.session.execute(query.order_by(District.code)))
+
+
+def district_names(codes: set[str]) -> dict[str, str]:
+    """Chinese names of the given division codes, in one query; unknown codes are left out."""
+    if not codes:
+        return {}
+    return dict(
+        db.session.execute(
+            select(District.code, District.name_zh).where(District.code.in_(sorted(codes)))
+        ).all()
+    )

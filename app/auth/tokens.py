@@ -94,6 +94,14 @@ def end_session(claims: dict) -> None:
     db.session.commit()
 
 
+def replace_session(claims: dict, user: User) -> TokenPair:
+    """End the caller's session and open one for `user` on the same device (the caller's
+    account was linked into another). The caller commits."""
+    client = db.session.get(AuthSession, claims["sid"]).client
+    _revoke(AuthSession.id == claims["sid"])
+    return start_session(user, client)
+
+
 def end_all_sessions(user_id: int) -> None:
     """Sign an account out everywhere (ban, deletion). The caller commits."""
     _revoke(AuthSession.user_id == user_id)

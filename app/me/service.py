@@ -15,8 +15,9 @@ from flask import current_app
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.events import account_folded
 from app.auth.identity import id_number_digest
-from app.auth.models import DEFAULT_DISPLAY_NAME, User, UserVerification
+from app.auth.models import DEFAULT_DISPLAY_NAME, SIGN_IN_COLUMNS, User, UserVerification
 from app.auth.service import record_verification
 from app.auth.tokens import end_all_sessions
 from app.china_time import today_in_china
@@ -257,15 +258,27 @@ def withdraw_consent(user: User, purpose: str) -> None:
 
 
 def delete_account(user: User) -> None:
-    """Delete the caller's account: personal data cleared, posts withdrawn and erased as a
-    deleted post is (app.posts.lifecycle answers account_deleted), every token revoked.
+    """Delete the caller's account (see erase_account) and commit."""
+    erase_account(user)
+    db.session.commit()
+
+
+@account_folded.connect
+def _erase_folded_account(user: User, **_kwargs) -> None:
+    erase_account(user)
+
+
+def erase_account(user: User) -> None:
+    """Delete an account in the caller's transaction: personal data cleared, posts withdrawn and
+    erased as a deleted post is (app.posts.lifecycle answers account_deleted), every token
+    revoked.
 
     The row stays, marked "deleted", so the posts and reports that point at it keep their
     history; nothing in it can be traced back to a person.
     """
     _forget_identity(user)
-    user.phone_hmac = None
-    user.wechat_openid_hmac = None
+    for column in SIGN_IN_COLUMNS:
+        setattr(user, column, None)
     user.phone_masked = None
     user.status = "deleted"
     db.session.execute(delete(UserVerification).where(UserVerification.user_id == user.id))
@@ -273,7 +286,6 @@ def delete_account(user: User) -> None:
     _end_consents(user)
     account_deleted.send(user)
     end_all_sessions(user.id)
-    db.session.commit()
 
 
 def _active_consent(user: User, purpose: str) -> Consent | None:

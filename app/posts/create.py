@@ -66,7 +66,11 @@ _GATES = ShapeCache(lone_read=False)
 
 
 def create_post(
-    user: User, body: dict, idempotency_key: str | None, reader: Reader
+    user: User,
+    body: dict,
+    idempotency_key: str | None,
+    reader: Reader,
+    partner_id: int | None = None,
 ) -> tuple[dict, int, bool]:
     """Publish a need or an offer on the square.
 
@@ -76,6 +80,7 @@ def create_post(
         body: the request as PostCreateSchema loaded it.
         idempotency_key: the client's Idempotency-Key, if it sent one.
         reader: how the answer shows places (the coordinate system the body used).
+        partner_id: the partner whose key the request carried (the post's channel), if any.
 
     Returns:
         The owner's view of the post, its id, and whether this call created it (False: an
@@ -111,6 +116,7 @@ def create_post(
         "kind": body["kind"],
         "status": lifecycle.first_status(held=screening is not None),
         "catalog_edition_id": catalog.edition_id,
+        "partner_id": partner_id,
         **note_columns(body["note"]),
         "address_hint": hint,
         "urgency": sorted(set(body["urgency"])),

@@ -78,6 +78,8 @@ class Post(db.Model):
     # Its division's name, stored with the code so the square reads it without a join
     # (load-districts rewrites it when a name changes).
     area_name: Mapped[str | None] = mapped_column(String(AREA_NAME_MAX_LENGTH))
+    # The partner whose key the post was made through: its channel in statistics. None: direct.
+    partner_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("partners.id"))
     note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), default="", server_default="")
     # The note as a moderator masked it by hand, shown to everyone but the owner instead of the
     # automatic masking; None until a moderator edits the masking, and again after an owner's edit.

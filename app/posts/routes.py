@@ -4,6 +4,7 @@ from flask_jwt_extended import current_user, get_current_user
 from flask_smorest import Blueprint
 
 from app.auth.tokens import maybe_signed_in, signed_in
+from app.partners.context import current_partner_id
 from app.posts import contact, create, service, views
 from app.posts.presenter import Reader, json_response
 from app.posts.schemas import (
@@ -47,6 +48,7 @@ class Posts(MethodView):
             body,
             idempotency.get("idempotency_key"),
             Reader(None, body["location"]["coordinate_system"]),
+            partner_id=current_partner_id(),
         )
         headers = {"Location": url_for("posts.OnePost", post_id=post_id)}
         if not created:

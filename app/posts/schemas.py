@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from app.catalog.schemas import catalog_label, localized_name
+from app.place_fields import CoordinateSystemField, PointSchema
 from app.posts.models import (
     ADDRESS_HINT_MAX_LENGTH,
     MAX_ITEMS_PER_POST,
@@ -9,23 +10,9 @@ from app.posts.models import (
     POST_STATUSES,
     URGENCY_TAGS,
 )
-from geo.coordinates import COORDINATE_SYSTEMS, WGS84
 
-COORDINATE_SYSTEM_DOC = (
-    "wgs84 (GPS, the default) or gcj02 (Tencent Maps, AMap, wx.getLocation({type: 'gcj02'}))"
-)
 OFFER_ONLY = "Only offers carry this."
 NEED_ONLY = "Only needs carry this."
-
-
-class CoordinateSystemField(ma.fields.String):
-    def __init__(self, **kwargs):
-        super().__init__(
-            load_default=WGS84,
-            validate=ma.validate.OneOf(COORDINATE_SYSTEMS),
-            metadata={"description": COORDINATE_SYSTEM_DOC},
-            **kwargs,
-        )
 
 
 class LocationSchema(ma.Schema):
@@ -138,12 +125,6 @@ class PostItemSchema(ma.Schema):
     )
     pack_expires_on = ma.fields.Date(allow_none=True)
     sealed = ma.fields.Boolean(allow_none=True)
-
-
-class PointSchema(ma.Schema):
-    lat = ma.fields.Float()
-    lng = ma.fields.Float()
-    coordinate_system = ma.fields.String(metadata={"description": COORDINATE_SYSTEM_DOC})
 
 
 class DistanceSchema(ma.Schema):

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from geoalchemy2 import WKTElement
 from geoalchemy2.shape import to_shape
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
+from app.auth.events import account_holdings
 from app.auth.models import User
 from app.auth.service import require_level
 from app.errors import DomainError
@@ -265,3 +266,10 @@ def _refuse_closed(post: Post) -> None:
         raise PostUnderReview
     if post.status in ("hidden", "removed", "withdrawn", "deleted"):
         raise PostClosed
+
+
+@account_holdings.connect
+def _holds_posts(user: User, **_kwargs) -> bool:
+    """An account with a post of its own, in any state, is not one to fold away (its history
+    and its reports would go with it)."""
+    return bool(db.session.scalar(select(exists().where(Post.user_id == user.id))))

@@ -6,8 +6,8 @@ Existing rows get an empty public note and masking version 0 here: `flask medsha
 (which make run runs after migrating) masks them under the current rules, and until then no
 unmasked note can show. area_name is copied from the districts table.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 07:30:00.000000
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0010"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
