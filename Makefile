@@ -1,12 +1,14 @@
 # make run: the service with demo data on http://127.0.0.1:8000. make test: lint and the test suite.
-# Both install what is missing (PostgreSQL + PostGIS from Debian, the Python environment in .venv)
-# and leave PostgreSQL running. Run as root on Debian 12.
+# Both install what is missing (PostgreSQL + PostGIS and Redis from Debian, the Python environment
+# in .venv) and leave PostgreSQL and Redis running. Run as root on Debian 12.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 VENV := .venv
 BIN := $(VENV)/bin
 PROVISION := migrations/provision/postgres.sh
+# Redis counts the API's rate limits (app/limits).
+PROVISION_REDIS := migrations/provision/redis.sh
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 4
@@ -28,6 +30,8 @@ export TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(TEST_DB)
 export MIGRATION_TEST_DATABASE_URL ?= $(OWNER_URL)/$(MIGRATION_TEST_DB)
 export BROWSER_TEST_DATABASE_URL ?= $(APP_URL)/$(BROWSER_TEST_DB)
 export BROWSER_TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(BROWSER_TEST_DB)
+# The suite's rate limit counters in the shared Redis, apart from other checkouts' (see TEST_DB).
+export TEST_RATE_LIMIT_KEY_PREFIX ?= $(TEST_DB)
 # Debian's chromium, driven by Playwright; never a browser Playwright downloads itself. A CJK
 # font, so the screenshots show Chinese rather than boxes.
 BROWSER_PACKAGES := chromium fonts-wqy-microhei
@@ -42,8 +46,14 @@ SERVE = $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 
 	--blocking-threads $(GRANIAN_THREADS) --backpressure $(GRANIAN_THREADS) \
 	--respawn-failed-workers --workers-kill-timeout 30 --log-config app/granian_logging.json
 SQUARE = http://$(HOST):$(PORT)/api/v1/posts
+# The H5 square's page (app/h5/web): npm packages from package-lock.json, bundled by esbuild into
+# dist/, which the app serves. Rebuilt when a source changes; the lock decides the packages.
+H5_WEB := app/h5/web
+H5_SOURCES := $(shell find $(H5_WEB)/src -type f) $(H5_WEB)/build.mjs
+H5_BUILT := $(H5_WEB)/dist/.built
+H5_PACKAGES := $(H5_WEB)/node_modules/.installed
 
-.PHONY: run test lint format database test-databases browser clean bench
+.PHONY: run test lint format database test-databases redis browser node h5 clean bench
 
 # A minimal Debian has no python3, and Debian's python3 has no venv module until python3-venv.
 $(VENV)/.installed: pyproject.toml
@@ -56,30 +66,72 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-database: $(VENV)/.installed
+redis:
+	$(PROVISION_REDIS)
+
+database: $(VENV)/.installed redis
 	$(PROVISION) medshare
 	$(FLASK) db upgrade
+	$(FLASK) medshare remask
 	$(FLASK) medshare load-catalog
 	$(FLASK) medshare load-districts
 	$(FLASK) medshare seed-demo
+	$(FLASK) medshare snapshot-stats
 
-run: database
+# Debian 12's nodejs (18) and npm are enough; a machine with its own Node.js keeps it.
+node:
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+		echo "installing nodejs and npm"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+
+$(H5_PACKAGES): $(H5_WEB)/package-lock.json | node
+	cd $(H5_WEB) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+$(H5_BUILT): $(H5_PACKAGES) $(H5_SOURCES)
+	cd $(H5_WEB) && node build.mjs
+	touch $@
+
+h5: $(H5_BUILT)
+
+# make run's WeChat is the local fake (tests/fakes/wechat.py) on the next port, with credentials
+# of its own, so the H5 page signs in inside WeChat on a laptop too; production refuses it (its
+# URLs are not https). Settings given in the environment win.
+FAKE_WECHAT_PORT ?= $(shell echo $$(($(PORT) + 1)))
+run: export WECHAT_API_BASE_URL ?= http://$(HOST):$(FAKE_WECHAT_PORT)
+run: export WECHAT_OPEN_BASE_URL ?= http://$(HOST):$(FAKE_WECHAT_PORT)
+run: export WECHAT_APP_ID ?= wx-development-mini-program
+run: export WECHAT_APP_SECRET ?= development-mini-program-secret
+run: export WECHAT_OA_APP_ID ?= wx-development-official-account
+run: export WECHAT_OA_APP_SECRET ?= development-official-account-secret
+run: export H5_ORIGIN ?= http://$(HOST):$(PORT)
+
+run: database h5
 	@$(FLASK) medshare demo-moderator
 	@echo "  Review page:  http://$(HOST):$(PORT)/moderation/"
+	@echo
+	@echo "The H5 square (SMS codes appear in this log; inside WeChat, the fake WeChat on"
+	@echo "$(WECHAT_API_BASE_URL) signs you in):"
+	@echo "  http://$(HOST):$(PORT)/h5/    in English: http://$(HOST):$(PORT)/h5/?lang=en"
 	@echo
 	@echo "MedShare is serving on http://$(HOST):$(PORT)"
 	@echo "  API docs:     http://$(HOST):$(PORT)/api/v1/docs"
 	@echo "  OpenAPI:      http://$(HOST):$(PORT)/api/v1/openapi.json"
 	@echo "  Medicines:    http://$(HOST):$(PORT)/api/v1/medicines"
 	@echo "  Readiness:    http://$(HOST):$(PORT)/readyz"
+	@echo "  Statistics:   http://$(HOST):$(PORT)/stats/"
 	@echo "  The square, nearest first, antigen tests or ibuprofen, at Shenzhen's centre (GCJ-02):"
 	@echo "    $(SQUARE)?lat=22.5435&lng=114.0579&coordinate_system=gcj02&medicine=antigen-test,ibuprofen"
 	@echo "  The square, newest first, within 20 km of Beijing's centre:"
 	@echo "    $(SQUARE)?lat=39.9042&lng=116.4074&coordinate_system=gcj02&sort=time&radius_m=20000"
 	@echo
-	exec $(SERVE) app.serve:app
+	@# The fake WeChat lives as long as the server: it goes with Ctrl-C or when the server ends.
+	$(BIN)/python -m tests.fakes.wechat_serve $(HOST) $(FAKE_WECHAT_PORT) & \
+		trap 'kill $$! 2>/dev/null' EXIT; \
+		$(SERVE) app.serve:app
 
-test-databases:
+test-databases: redis
 	$(PROVISION) $(TEST_DB) $(MIGRATION_TEST_DB)
 	$(PROVISION) --fresh $(BROWSER_TEST_DB)
 
@@ -95,16 +147,17 @@ browser:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(VENV)/.installed browser test-databases lint
+test: $(VENV)/.installed browser h5 test-databases lint
 	MEDSHARE_ENV=test $(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info $(H5_WEB)/node_modules $(H5_WEB)/dist
 
 # make bench: issue 7's benchmark on a database of its own, medshare_bench (not part of make test;
 # README.md, section Benchmark). N posts are generated once (FRESH=1 regenerates), then the
@@ -114,7 +167,7 @@ N ?= 1000000
 DURATION ?= 600
 CONNECTIONS ?= 16
 FRESH ?=
-BENCH_DB := medshare_bench
+BENCH_DB ?= medshare_bench
 # Two workers unless WORKERS is given: issue 7 measures 2 workers on 2 cores (make run has 4).
 BENCH_WORKERS = $(if $(filter command line environment,$(origin WORKERS)),$(WORKERS),2)
 BENCH_LOAD_JSON := bench/load.json
@@ -125,12 +178,13 @@ $(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
 
 bench: export DATABASE_URL = $(APP_URL)/$(BENCH_DB)
 bench: export DATABASE_OWNER_URL = $(OWNER_URL)/$(BENCH_DB)
-bench: $(VENV)/.bench-installed
+bench: $(VENV)/.bench-installed redis
 	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	@# FRESH drops the database, not its rows: the moderators' audit trail refuses TRUNCATE.
 	$(PROVISION) $(if $(FRESH),--fresh) $(BENCH_DB)
 	$(FLASK) db upgrade
+	$(FLASK) medshare remask
 	$(FLASK) medshare load-catalog
 	$(FLASK) medshare load-districts
 	$(BIN)/python -m bench.generate --posts $(N) $(if $(FRESH),--fresh) --json $(BENCH_LOAD_JSON)

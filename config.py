@@ -1,5 +1,6 @@
 """Settings, read from the environment only. Checks on them live in app.settings_check."""
 
+import json
 import os
 from datetime import timedelta
 from typing import ClassVar
@@ -13,6 +14,8 @@ DEFAULT_DATABASE_URL = "postgresql+psycopg2://medshare_app:medshare_app@127.0.0.
 DEFAULT_DATABASE_OWNER_URL = (
     "postgresql+psycopg2://medshare_owner:medshare_owner@127.0.0.1:5432/medshare"
 )
+# make run's own address; production names its HTTPS origin.
+DEFAULT_H5_ORIGIN = "http://127.0.0.1:8000"
 
 
 def _env_int(name: str, default: int) -> int:
@@ -21,6 +24,18 @@ def _env_int(name: str, default: int) -> int:
 
 def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
+
+
+def _env_json(name: str, default):
+    return json.loads(os.environ[name]) if name in os.environ else default
+
+
+# Partners' rate tiers: each names the limits of its reads and writes (limits' notation, several
+# joined by ";"), counted per partner across all its keys.
+DEFAULT_RATE_LIMIT_TIERS = {
+    "standard": {"reads": "3000 per minute", "writes": "300 per minute"},
+    "large": {"reads": "30000 per minute", "writes": "3000 per minute"},
+}
 
 
 class Config:
@@ -55,9 +70,51 @@ class Config:
     DATABASE_PING_AFTER_IDLE_SECONDS = _env_int("DATABASE_PING_AFTER_IDLE_SECONDS", 10)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_BODY_BYTES", 64 * 1024)
-    # Origins whose pages may call the API from a browser (comma-separated, or * for any):
-    # public-service accounts embed the square free of charge.
-    CORS_ORIGINS = os.environ.get("CORS_ORIGINS", "*")
+    # Browsers may call the API from H5_ORIGIN's pages and active partners' registered origins
+    # (app/partners/cors.py), read from the database and trusted by each worker this long.
+    CORS_ORIGINS_CACHE_SECONDS = _env_int("CORS_ORIGINS_CACHE_SECONDS", 30)
+    # How long a browser may reuse a preflight's answer: short, as origins come and go.
+    CORS_MAX_AGE_SECONDS = _env_int("CORS_MAX_AGE_SECONDS", 600)
+
+    # Rate limits, counted in Redis by Flask-Limiter for the whole API (app/limits). Each caller
+    # is counted by what names it: a signed-in user, a partner's key (by the partner's tier) and
+    # the client address (IPv6 by its /64); a partner's secret key stands for its server, so
+    # its address is not counted. Reads and writes are counted apart.
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    RATELIMIT_STORAGE_URI = REDIS_URL
+    # Keys in Redis start with this, so several deployments (or test runs) can share one server.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATE_LIMIT_KEY_PREFIX", "medshare")
+    # Counts the current and the previous window, weighted: no burst at a window's edge, and
+    # two counters per key instead of a list of every hit (moving-window's).
+    RATELIMIT_STRATEGY = "sliding-window-counter"
+    RATE_LIMIT_ADDRESS_READS = os.environ.get("RATE_LIMIT_ADDRESS_READS", "1200 per minute")
+    RATE_LIMIT_ADDRESS_WRITES = os.environ.get("RATE_LIMIT_ADDRESS_WRITES", "120 per minute")
+    RATE_LIMIT_USER_READS = os.environ.get("RATE_LIMIT_USER_READS", "300 per minute")
+    RATE_LIMIT_USER_WRITES = os.environ.get("RATE_LIMIT_USER_WRITES", "30 per minute")
+    RATE_LIMIT_TIERS: ClassVar[dict] = _env_json("RATE_LIMIT_TIERS", DEFAULT_RATE_LIMIT_TIERS)
+    # A Redis that does not answer within this long counts as down: a read then goes on without
+    # a limit, a write answers 503; each worker tries Redis again after RETRY seconds, which is
+    # also the 503's Retry-After.
+    RATE_LIMIT_STORE_TIMEOUT_MS = _env_int("RATE_LIMIT_STORE_TIMEOUT_MS", 250)
+    RATE_LIMIT_STORE_RETRY_SECONDS = _env_int("RATE_LIMIT_STORE_RETRY_SECONDS", 5)
+
+    # Partners (app/partners). Keys say which deployment made them: "live" in production,
+    # "test" everywhere else, and each refuses the other's.
+    PARTNER_KEY_ENVIRONMENT = "test"
+    PARTNER_DEFAULT_TIER = os.environ.get("PARTNER_DEFAULT_TIER", "standard")
+    # A rotated key keeps working this long beside its successor.
+    PARTNER_KEY_OVERLAP_HOURS = _env_int("PARTNER_KEY_OVERLAP_HOURS", 24)
+    # last_used_at is written at most this often per key, not on every request.
+    PARTNER_KEY_TOUCH_SECONDS = _env_int("PARTNER_KEY_TOUCH_SECONDS", 60)
+    # Open statistics (app/stats), published from a daily snapshot. Any count below
+    # STATS_SUPPRESS_BELOW shows as "<10"; every other is rounded to STATS_ROUND_TO.
+    STATS_SUPPRESS_BELOW = _env_int("STATS_SUPPRESS_BELOW", 10)
+    STATS_ROUND_TO = _env_int("STATS_ROUND_TO", 5)
+    # How many days back a snapshot counts, how many a query shows unless told, and how long a
+    # top list is.
+    STATS_DAYS = _env_int("STATS_DAYS", 90)
+    STATS_DEFAULT_DAYS = _env_int("STATS_DEFAULT_DAYS", 30)
+    STATS_TOP = _env_int("STATS_TOP", 10)
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh")
 
@@ -114,6 +171,19 @@ class Config:
     # asks only for a short wait.
     WECHAT_RATE_LIMITED_RETRY_SECONDS = _env_int("WECHAT_RATE_LIMITED_RETRY_SECONDS", 60)
     WECHAT_BUSY_RETRY_SECONDS = _env_int("WECHAT_BUSY_RETRY_SECONDS", 5)
+    # The official account the H5 page signs in through (web authorisation) and whose JS-SDK it
+    # configures: credentials of its own, apart from the mini program's. Accounts link on the
+    # unionid both apps get when they share an open platform account.
+    WECHAT_OA_APP_ID = os.environ.get("WECHAT_OA_APP_ID", "")
+    WECHAT_OA_APP_SECRET = os.environ.get("WECHAT_OA_APP_SECRET", "")
+    # Where WeChat's browser opens the web authorisation page.
+    WECHAT_OPEN_BASE_URL = os.environ.get("WECHAT_OPEN_BASE_URL", "https://open.weixin.qq.com")
+    # How long a web authorisation's state waits for the browser to come back with it.
+    WECHAT_WEB_STATE_SECONDS = _env_int("WECHAT_WEB_STATE_SECONDS", 600)
+    # The H5 square's own origin: the domain registered with the official account for web
+    # authorisation and the JS-SDK, so the only pages either is done for; and the one origin from
+    # which a partner's public key may write (the H5 page acting for the partner in its URL).
+    H5_ORIGIN = os.environ.get("H5_ORIGIN", DEFAULT_H5_ORIGIN)
 
     # Tencent Cloud credentials, for the SMS and identity providers that use it.
     TENCENTCLOUD_SECRET_ID = os.environ.get("TENCENTCLOUD_SECRET_ID", "")
@@ -196,8 +266,12 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
-    # Each test loads the catalog in its own rolled-back transaction, with new ids.
+    # The suite's own keys in the shared Redis (the Makefile names them after TEST_DB), which
+    # tests/conftest.py deletes before each test.
+    RATELIMIT_KEY_PREFIX = os.environ.get("TEST_RATE_LIMIT_KEY_PREFIX", "medshare_test")
+    # Each test loads the catalog (and registers partners) in its own rolled-back transaction.
     SQUARE_CATALOG_SECONDS = 0
+    CORS_ORIGINS_CACHE_SECONDS = 0
     # argon2's fastest profile keeps the suite quick; it is not reachable from the environment.
     STAFF_ARGON2_PROFILE = "CHEAPEST"
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -217,6 +291,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    PARTNER_KEY_ENVIRONMENT = "live"
     SESSION_COOKIE_SECURE = True
     # Browsers keep a __Host- cookie to this exact host, over HTTPS, for every path.
     SESSION_COOKIE_NAME = "__Host-medshare-staff"

@@ -1,6 +1,5 @@
 """Extensions, created unbound here and bound in create_app."""
 
-from flask_cors import CORS
 from flask_jwt_extended import JWTManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,6 +26,4 @@ migrate = Migrate()
 jwt = JWTManager()
 # Checked by the review page's blueprint only (WTF_CSRF_CHECK_DEFAULT is off): the API uses tokens.
 csrf = CSRFProtect()
-# Browsers on other origins may call the API, never the review page (see create_app).
-cors = CORS()
 # The OpenAPI Api is made per application in create_app: flask-smorest keeps each app's spec on it.

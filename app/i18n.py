@@ -1,7 +1,7 @@
 """Language negotiation and the catalogue of user-visible strings.
 
 app/messages.yaml holds the shared strings; each area keeps its own beside its code
-(app/<area>/messages.yaml, moderation/messages.yaml), merged here into one catalogue.
+(app/<area>/messages.yaml), merged here into one catalogue.
 """
 
 import functools
@@ -28,7 +28,6 @@ APP_DIR = os.path.dirname(__file__)
 MESSAGE_FILES = (
     os.path.join(APP_DIR, "messages.yaml"),
     *sorted(glob.glob(os.path.join(APP_DIR, "*", "messages.yaml"))),
-    *glob.glob(os.path.join(os.path.dirname(APP_DIR), "moderation", "messages.yaml")),
 )
 
 

@@ -5,9 +5,11 @@ from app.auth.models import AuthSession, User, UserVerification
 from app.auth.sms.models import SmsChallenge
 from app.catalog.models import CatalogChange, CatalogEdition, Medicine
 from app.me.models import Consent, VerificationAttempt
+from app.moderation.models import AuditEntry, ModerationCase, Report
+from app.partners.models import Partner, PartnerChange, PartnerKey
 from app.posts.models import ContactReveal, IdempotencyKey, Post, PostItem
 from app.staff.models import StaffAccount
-from moderation.models import AuditEntry, ModerationCase, Report
+from app.stats.models import StatsCell, StatsMedicineCell, StatsSnapshot
 
 __all__ = [
     "AuditEntry",
@@ -20,11 +22,17 @@ __all__ = [
     "IdempotencyKey",
     "Medicine",
     "ModerationCase",
+    "Partner",
+    "PartnerChange",
+    "PartnerKey",
     "Post",
     "PostItem",
     "Report",
     "SmsChallenge",
     "StaffAccount",
+    "StatsCell",
+    "StatsMedicineCell",
+    "StatsSnapshot",
     "User",
     "UserVerification",
     "VerificationAttempt",

@@ -10,6 +10,11 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# Answers asking the client to wait (a limit, a pause) say how long in Retry-After.
+RETRY_AFTER_STATUSES = frozenset(
+    {http.HTTPStatus.TOO_MANY_REQUESTS, http.HTTPStatus.SERVICE_UNAVAILABLE}
+)
+RETRY_AFTER = "Retry-After"
 SWAGGER_UI_ASSETS = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
 
 
@@ -48,10 +53,16 @@ class ProblemApi(Api):
 
     def _register_responses(self):
         """Document every error response under the media type it is really sent with."""
+        self.spec.components.header(
+            RETRY_AFTER,
+            {"description": "Seconds to wait before asking again", "schema": {"type": "integer"}},
+        )
         for status in http.HTTPStatus:
             response = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
+            if status in RETRY_AFTER_STATUSES:
+                response["headers"] = {RETRY_AFTER: RETRY_AFTER}
             prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
             self.spec.components.response(status.name, response, lazy=True)
         default = {"description": "Problem details", "schema": self.ERROR_SCHEMA}

@@ -68,6 +68,12 @@ def init_app(app: Flask) -> None:
     app.after_request(_finish_request)
 
 
+def name_partner(public_id: str) -> None:
+    """Name on the request line the partner the request came through: its key's public id
+    (letters only, made by us), never the key's secret."""
+    g.request_log_partner = public_id
+
+
 def _start_request() -> None:
     g.started_at = time.perf_counter()
     offered = request.headers.get(REQUEST_ID_HEADER, "")
@@ -87,20 +93,17 @@ def new_request_id() -> str:
 def _finish_request(response):
     response.headers[REQUEST_ID_HEADER] = g.request_id
     # Every value is safe by construction, so the formatter need not redact the line (vetted):
-    # the request id was checked or made in _start_request, the route is our own template, and a
-    # method outside HTTP's own is redacted here.
+    # the request id was checked or made in _start_request, the route is our own template, a
+    # method outside HTTP's own is redacted here, and a partner's key id is ours.
     method = request.method
-    request_logger.info(
-        "request",
-        extra={
-            "vetted": True,
-            "fields": {
-                "request_id": g.request_id,
-                "method": method if method in HTTP_METHODS else redact_personal_data(method),
-                "route": request.url_rule.rule if request.url_rule else UNMATCHED_ROUTE,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - g.started_at) * 1000, 2),
-            },
-        },
-    )
+    fields = {
+        "request_id": g.request_id,
+        "method": method if method in HTTP_METHODS else redact_personal_data(method),
+        "route": request.url_rule.rule if request.url_rule else UNMATCHED_ROUTE,
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - g.started_at) * 1000, 2),
+    }
+    if "request_log_partner" in g:
+        fields["partner"] = g.request_log_partner
+    request_logger.info("request", extra={"vetted": True, "fields": fields})
     return response

@@ -58,3 +58,27 @@ def _converted(point: LonLat, system: str, gcj02_transform) -> LonLat:
         raise UnknownCoordinateSystem(system)
     moved = gcj02_transform(prcoords.Coords(point.lat, point.lon), check_china=False)
     return LonLat(moved.lon, moved.lat)
+
+
+def shape_from_wgs84(geometry: shapely.Geometry, system: str) -> shapely.Geometry:
+    """A WGS 84 geometry (a district's outline) with every vertex in `system`, as from_wgs84
+    moves a point: vertices outside mainland China stay put.
+
+    Raises:
+        UnknownCoordinateSystem: system is not one of COORDINATE_SYSTEMS.
+    """
+    if system == WGS84:
+        return geometry
+    if system != GCJ02:
+        raise UnknownCoordinateSystem(system)
+
+    def move(lon_lats):
+        moved = lon_lats.copy()
+        inside = shapely.intersects_xy(mainland_outline(), lon_lats[:, 0], lon_lats[:, 1])
+        for index in inside.nonzero()[0]:
+            lon, lat = lon_lats[index]
+            shifted = prcoords.wgs_gcj(prcoords.Coords(lat, lon), check_china=False)
+            moved[index] = (shifted.lon, shifted.lat)
+        return moved
+
+    return shapely.transform(geometry, move)

@@ -1,1 +1,2 @@
-"""Moderation: screening of what users write, reports, the review queue and its audit trail."""
+"""Moderation's text rules: masking personal data and screening for trading. Pure Python:
+nothing here imports Flask or app/ (the workflow over these rules is app/moderation)."""

@@ -14,11 +14,26 @@ from app import create_app
 from app.areas.service import load_districts
 from app.auth.models import User
 from app.auth.tokens import start_session
+from app.auth.wechat import EXTENSION, MiniProgramClient
+from app.auth.wechat_web import EXTENSION as OA_EXTENSION
+from app.auth.wechat_web import OfficialAccountClient
 from app.catalog.service import load_edition
 from app.extensions import db
+from app.limits.limiter import EXTENSION as LIMITER
 from app.request_log import JsonFormatter
+from tests.fakes.server import serve
+from tests.fakes.wechat import FakeWeChat
 from tests.moderation.oracle import personal_data_in
 from tests.probe_routes import bp as probe_bp
+
+APP_ID = "wx0123456789abcdef"
+APP_SECRET = "fake-app-secret-0123456789abcdef"
+OA_APP_ID = "wxfedcba9876543210"
+OA_APP_SECRET = "fake-official-account-secret-000"
+H5_ORIGIN = "https://h5.medshare.test"
+OPENID = "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"
+WEB_DOMAIN = "h5.medshare.test"
+TIMEOUT_SECONDS = 0.5
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -106,7 +121,18 @@ class FreshGlobalsClient(FlaskClient):
 @pytest.fixture
 def client(app, db_session):
     app.test_client_class = FreshGlobalsClient
+    forget_counted_requests(app)
     return app.test_client()
+
+
+def forget_counted_requests(app) -> None:
+    """Delete what the rate limiter counted for this suite in the shared Redis: each test starts
+    with a full allowance (the key prefix is the suite's own, named after TEST_DB)."""
+    redis = app.extensions[LIMITER].storage.storage
+    prefix = app.config["RATELIMIT_KEY_PREFIX"]
+    keys = list(redis.scan_iter(match=f"*LIMITER/{prefix}/*", count=1000))
+    if keys:
+        redis.delete(*keys)
 
 
 @pytest.fixture
@@ -122,6 +148,40 @@ def sign_in(db_session):
         return user, pair
 
     return sign_in
+
+
+@pytest.fixture
+def wechat(app, monkeypatch):
+    """A fake WeChat (mini program and official account) the app talks to, with clients of its
+    own so no access token or ticket carries over between tests."""
+    fake = FakeWeChat(
+        APP_ID,
+        APP_SECRET,
+        oa_app_id=OA_APP_ID,
+        oa_app_secret=OA_APP_SECRET,
+        web_domains=(WEB_DOMAIN,),
+    )
+    clients = {EXTENSION: MiniProgramClient(), OA_EXTENSION: OfficialAccountClient()}
+    with serve(fake) as base_url:
+        for name, value in {
+            "WECHAT_API_BASE_URL": base_url,
+            "WECHAT_OPEN_BASE_URL": base_url,
+            "WECHAT_APP_ID": APP_ID,
+            "WECHAT_APP_SECRET": APP_SECRET,
+            "WECHAT_OA_APP_ID": OA_APP_ID,
+            "WECHAT_OA_APP_SECRET": OA_APP_SECRET,
+            "WECHAT_TIMEOUT_SECONDS": TIMEOUT_SECONDS,
+            "H5_ORIGIN": H5_ORIGIN,
+        }.items():
+            monkeypatch.setitem(app.config, name, value)
+        for extension, client in clients.items():
+            monkeypatch.setitem(app.extensions, extension, client)
+        try:
+            yield fake
+        finally:
+            fake.release()
+            for client in clients.values():
+                client.close()
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -153,3 +213,8 @@ def log_records():
         yield read
     finally:
         logger.removeHandler(handler)
+
+
+def logged_code(log_records) -> str:
+    """The last SMS code the development provider wrote to the log."""
+    return [line for line in log_records() if line["logger"] == "medshare.sms"][-1]["code"]

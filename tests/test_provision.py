@@ -87,3 +87,16 @@ def test_provisioning_from_a_clone_postgres_cannot_enter_makes_the_database(
     finally:
         engine.dispose()
     assert {"postgis", "btree_gist"} <= extensions
+
+
+def test_redis_provisioning_runs_from_a_clone_others_cannot_enter(clone_only_root_may_enter):
+    finished = subprocess.run(
+        ["migrations/provision/redis.sh"],
+        cwd=clone_only_root_may_enter,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/0"},
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert "redis ready on 127.0.0.1:6379" in finished.stderr

@@ -6,7 +6,12 @@ from app import create_app
 from app.auth.sms.senders import sender_for
 from app.me.providers import identity_provider
 from app.settings_check import PROVIDER_NEEDS, UnsafeSettings
-from config import DEFAULT_DATABASE_OWNER_URL, DEFAULT_DATABASE_URL, DEFAULT_SECRET_KEY
+from config import (
+    DEFAULT_DATABASE_OWNER_URL,
+    DEFAULT_DATABASE_URL,
+    DEFAULT_H5_ORIGIN,
+    DEFAULT_SECRET_KEY,
+)
 
 STRONG = "k" * 40
 PRODUCTION_SETTINGS = {
@@ -25,6 +30,9 @@ PRODUCTION_SETTINGS = {
     "SMS_TEMPLATE_ID": "100000",
     "WECHAT_APP_ID": "wx0000000000000000",
     "WECHAT_APP_SECRET": "example-app-secret",
+    "WECHAT_OA_APP_ID": "wx1111111111111111",
+    "WECHAT_OA_APP_SECRET": "example-official-account-secret",
+    "H5_ORIGIN": "https://h5.medshare.example",
 }
 
 
@@ -83,6 +91,8 @@ def test_development_accepts_the_defaults():
     [
         "WECHAT_APP_ID",
         "WECHAT_APP_SECRET",
+        "WECHAT_OA_APP_ID",
+        "WECHAT_OA_APP_SECRET",
         "TENCENTCLOUD_SECRET_ID",
         "TENCENTCLOUD_SECRET_KEY",
         "SMS_SDK_APP_ID",
@@ -98,6 +108,21 @@ def test_production_refuses_real_providers_without_their_credentials(setting):
 def test_production_sends_sms_requests_over_https_only():
     with pytest.raises(UnsafeSettings, match="SMS_PROTOCOL"):
         create_app("production", **{**PRODUCTION_SETTINGS, "SMS_PROTOCOL": "http"})
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        # make run's fake WeChat, on loopback over plain HTTP.
+        ("WECHAT_API_BASE_URL", "http://127.0.0.1:8001"),
+        ("WECHAT_OPEN_BASE_URL", "http://127.0.0.1:8001"),
+        ("H5_ORIGIN", DEFAULT_H5_ORIGIN),
+        ("H5_ORIGIN", ""),
+    ],
+)
+def test_production_refuses_a_fake_wechat_and_a_page_not_served_over_https(setting, value):
+    with pytest.raises(UnsafeSettings, match=setting):
+        create_app("production", **{**PRODUCTION_SETTINGS, setting: value})
 
 
 @pytest.mark.parametrize(
@@ -128,3 +153,32 @@ def test_every_known_identity_provider_can_be_built(value):
         "IDENTITY_TIMEOUT_SECONDS": 5,
     }
     assert identity_provider(config).name == value
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("RATE_LIMIT_ADDRESS_READS", "lots"),
+        ("RATE_LIMIT_USER_WRITES", ""),
+        ("RATE_LIMIT_TIERS", {}),
+        ("RATE_LIMIT_TIERS", {"standard": {"reads": "100 per minute"}}),
+        ("RATE_LIMIT_TIERS", {"standard": {"reads": "100 per minute", "writes": "often"}}),
+        ("PARTNER_DEFAULT_TIER", "gold"),
+    ],
+)
+def test_any_start_refuses_rate_limits_it_cannot_read(setting, value):
+    with pytest.raises(UnsafeSettings, match="RATE_LIMIT_"):
+        create_app("test", **{setting: value})
+
+
+def test_production_refuses_an_h5_origin_without_https():
+    with pytest.raises(UnsafeSettings, match="H5_ORIGIN"):
+        create_app("production", **{**PRODUCTION_SETTINGS, "H5_ORIGIN": "http://localhost:8000"})
+
+
+@pytest.mark.parametrize(
+    "origin", ["", "h5.medshare.example", "http://h5.medshare.example", "https://H5.example/"]
+)
+def test_any_start_refuses_an_h5_origin_browsers_would_never_send(origin):
+    with pytest.raises(UnsafeSettings, match="H5_ORIGIN"):
+        create_app("test", H5_ORIGIN=origin)

@@ -1,9 +1,13 @@
 import marshmallow as ma
+from shapely.geometry import mapping
 
+from app.areas.outlines import OUTLINE_MAX_DEGREES
+from app.place_fields import BoundingBoxField, CoordinateSystemField, PointSchema
 from geo.districts import CODE_PATTERN
 
 DISTRICT_CODE = ma.validate.Regexp(CODE_PATTERN, error="A district code is 6 digits.")
 NAME_QUERY_MAX_LENGTH = 20
+BOX_TOO_LARGE = "The box may be at most {max} degree on each side."
 
 
 class DistrictQuerySchema(ma.Schema):
@@ -41,3 +45,64 @@ class DistrictSchema(ma.Schema):
             "example": "440300",
         },
     )
+
+
+class PlaceQuerySchema(ma.Schema):
+    coordinate_system = CoordinateSystemField()
+
+
+class OutlineQuerySchema(PlaceQuerySchema):
+    bbox = BoundingBoxField(
+        required=True,
+        metadata={
+            "type": "string",
+            "description": "min_lng,min_lat,max_lng,max_lat in coordinate_system, at most "
+            f"{OUTLINE_MAX_DEGREES:g} degree a side: a map of what is near",
+            "example": "113.90,22.50,113.98,22.56",
+        },
+    )
+
+    @ma.validates_schema
+    def small_enough(self, data, **_kwargs):
+        min_lng, min_lat, max_lng, max_lat = data.get("bbox", (0, 0, 0, 0))
+        if max(max_lng - min_lng, max_lat - min_lat) > OUTLINE_MAX_DEGREES:
+            raise ma.ValidationError(BOX_TOO_LARGE.format(max=f"{OUTLINE_MAX_DEGREES:g}"), "bbox")
+
+
+class DistrictPlaceSchema(DistrictSchema):
+    centre = ma.fields.Method(
+        "dump_centre",
+        metadata={"type": "object", "description": "A point inside the division"},
+    )
+    bbox = ma.fields.List(
+        ma.fields.Float(),
+        metadata={"description": "min_lng, min_lat, max_lng, max_lat of the division"},
+    )
+
+    def dump_centre(self, place):
+        point = {"lng": place.centre.lon, "lat": place.centre.lat}
+        return PointSchema().dump({**point, "coordinate_system": place.coordinate_system})
+
+
+class OutlinePropertiesSchema(ma.Schema):
+    code = ma.fields.String(metadata={"example": "440305"})
+    name = ma.fields.String(attribute="name_zh", metadata={"example": "南山区"})
+    level = ma.fields.Integer(metadata={"example": 3})
+
+
+class OutlineFeatureSchema(ma.Schema):
+    type = ma.fields.Constant("Feature", metadata={"type": "string"})
+    id = ma.fields.String(attribute="code")
+    properties = ma.fields.Function(
+        lambda outline: OutlinePropertiesSchema().dump(outline),
+        metadata={"type": "object"},
+    )
+    geometry = ma.fields.Function(
+        lambda outline: mapping(outline.geometry),
+        metadata={"type": "object", "description": "GeoJSON (Multi)Polygon, cut to the box"},
+    )
+
+
+class OutlineCollectionSchema(ma.Schema):
+    type = ma.fields.Constant("FeatureCollection", metadata={"type": "string"})
+    features = ma.fields.List(ma.fields.Nested(OutlineFeatureSchema), attribute="outlines")

@@ -27,6 +27,13 @@ USER_STATUSES = ("active", "banned", "deleted")
 VERIFICATION_LEVELS = ("phone", "identity")
 SIGN_IN_CLIENTS = ("wechat", "h5")
 DEFAULT_DISPLAY_NAME = "邻居"
+# What an account is found by at sign-in: the mobile number, and who it is to WeChat.
+SIGN_IN_COLUMNS = (
+    "phone_hmac",
+    "wechat_openid_hmac",
+    "wechat_web_openid_hmac",
+    "wechat_unionid_hmac",
+)
 
 
 class User(db.Model):
@@ -43,7 +50,11 @@ class User(db.Model):
     id_number_hmac: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
     # HMAC-SHA256 under LOOKUP_HMAC_KEY, to find the account at sign-in.
     phone_hmac: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
+    # The mini program's openid, the official account's (H5 page's) openid, and the unionid both
+    # share: one person signing in from either app is one account.
     wechat_openid_hmac: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
+    wechat_web_openid_hmac: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
+    wechat_unionid_hmac: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
     # 138****8000: what the owner sees of their own number on their profile.
     phone_masked: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -56,6 +67,13 @@ class User(db.Model):
 
     def verification(self, level: str) -> "UserVerification | None":
         return next((found for found in self.verifications if found.level == level), None)
+
+    @property
+    def wechat_bound(self) -> bool:
+        """Whether the account signs in with WeChat, from the mini program or the H5 page."""
+        return any(
+            digest is not None for digest in (self.wechat_openid_hmac, self.wechat_web_openid_hmac)
+        )
 
 
 class UserVerification(db.Model):
@@ -99,3 +117,17 @@ class AuthSession(db.Model):
     user: Mapped[User] = relationship()
 
     __table_args__ = (CheckConstraint(f"client IN {SIGN_IN_CLIENTS!r}", name="client_known"),)
+
+
+class WeChatWebState(db.Model):
+    """A WeChat web authorisation under way: the random state sent with the browser to WeChat,
+    kept as a keyed hash until the browser brings it back (once) or it expires."""
+
+    __tablename__ = "wechat_web_states"
+
+    state_hmac: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Expired states are cleared by the next authorisation, through this index.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+    __table_args__ = (CheckConstraint("expires_at > created_at", name="expires_after_created"),)

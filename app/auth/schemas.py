@@ -18,11 +18,54 @@ class TokenPairSchema(ma.Schema):
 WECHAT_CODE_MAX_LENGTH = 128
 
 
-class WeChatCodeSchema(ma.Schema):
-    code = ma.fields.String(
+def wechat_code_field(description: str) -> ma.fields.String:
+    return ma.fields.String(
         required=True,
         validate=ma.validate.Length(min=1, max=WECHAT_CODE_MAX_LENGTH),
-        metadata={"description": "The one-time code from the mini program; valid 5 minutes"},
+        metadata={"description": description},
+    )
+
+
+class WeChatCodeSchema(ma.Schema):
+    code = wechat_code_field("The one-time code from the mini program; valid 5 minutes")
+
+
+# Longer than any page URL we make; a state is 32 characters.
+PAGE_URL_MAX_LENGTH = 2000
+STATE_MAX_LENGTH = 128
+
+
+def page_url_field(description: str) -> ma.fields.String:
+    """A page of the H5 square's URL, as location.href gives it."""
+    return ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=PAGE_URL_MAX_LENGTH),
+        metadata={"description": description, "example": "https://h5.medshare.example/h5/?lang=en"},
+    )
+
+
+class WebAuthorizationRequestSchema(ma.Schema):
+    return_to = page_url_field(
+        "The page's own URL (location.href), on the H5 origin under /h5/; WeChat sends the "
+        "browser back to it with ?code=...&state=..."
+    )
+
+
+class WebAuthorizationSchema(ma.Schema):
+    authorize_url = ma.fields.String(
+        metadata={"description": "Send the browser here (location.replace) inside WeChat"}
+    )
+    expires_in = ma.fields.Integer(
+        metadata={"description": "Seconds the authorisation's state waits for the browser"}
+    )
+
+
+class WebSignInSchema(ma.Schema):
+    code = wechat_code_field("The code WeChat added to the page's URL; valid 5 minutes, once")
+    state = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=STATE_MAX_LENGTH),
+        metadata={"description": "The state WeChat brought back with the code; works once"},
     )
 
 

@@ -4,16 +4,17 @@ import logging
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.events import account_barred
 from app.auth.lookup import lookup_digest, mask_mobile
 from app.auth.models import VERIFICATION_LEVELS, User, UserVerification
 from app.auth.tokens import end_all_sessions
+from app.auth.wechat import WeChatIdentity
 from app.errors import DomainError
 from app.extensions import db
-from app.posts.models import LIVE_STATUSES, Post
 
 audit_log = logging.getLogger("medshare.audit")
 # VERIFICATION_LEVELS runs from the lowest level to the highest.
@@ -22,6 +23,15 @@ LEVEL_RANK = {level: rank for rank, level in enumerate(VERIFICATION_LEVELS)}
 REQUIRED_LEVEL_SETTINGS = {
     "post": "POSTING_VERIFICATION_LEVEL",
     "reveal_contact": "CONTACT_VERIFICATION_LEVEL",
+}
+
+
+# Our WeChat apps, each with its own openids: the digest kind and the column each is kept in.
+MINI_PROGRAM = "mini_program"
+OFFICIAL_ACCOUNT = "official_account"
+WECHAT_OPENIDS = {
+    MINI_PROGRAM: ("openid", "wechat_openid_hmac"),
+    OFFICIAL_ACCOUNT: ("oa-openid", "wechat_web_openid_hmac"),
 }
 
 
@@ -64,19 +74,54 @@ def user_for_mobile(mobile: str, provider: str) -> User:
     return user
 
 
-def user_for_openid(openid: str) -> User:
-    """The account of this WeChat openid, made on its first sign-in.
+def user_for_wechat(identity: WeChatIdentity, app: str) -> User:
+    """The account of a WeChat user signing in from one of our apps, made on first sign-in.
+
+    Accounts link on unionid: a person who signed in from the other app (with the same unionid)
+    signs in to that account, which learns this app's openid. Only keyed hashes are kept.
+
+    Args:
+        app: MINI_PROGRAM or OFFICIAL_ACCOUNT, whose openid this is.
 
     Raises:
-        AccountUnavailable: the openid's account is banned.
+        AccountUnavailable: the account is banned.
     """
-    digest = _digest("openid", openid)
-    user = db.session.scalars(select(User).where(User.wechat_openid_hmac == digest)).one_or_none()
-    if user is None:
-        user = User(wechat_openid_hmac=digest)
-        db.session.add(user)
-        db.session.flush()
+    digest_kind, column_name = WECHAT_OPENIDS[app]
+    openid_digest = _digest(digest_kind, identity.openid)
+    unionid_digest = _digest("unionid", identity.unionid) if identity.unionid else None
+    try:
+        with db.session.begin_nested():
+            user = _wechat_account(column_name, openid_digest, unionid_digest)
+            db.session.flush()
+    except IntegrityError:
+        # A first sign-in of the same person from another device made the account meanwhile.
+        user = _wechat_account(column_name, openid_digest, unionid_digest)
     _refuse_unless_active(user)
+    return user
+
+
+def _wechat_account(column_name: str, openid_digest: bytes, unionid_digest: bytes | None) -> User:
+    """The account with this openid, else the one with this unionid, else a new one; each
+    learns whichever of the two it did not have yet."""
+    openid_column = getattr(User, column_name)
+    user = db.session.scalars(select(User).where(openid_column == openid_digest)).one_or_none()
+    if user is None and unionid_digest is not None:
+        user = db.session.scalars(
+            select(User).where(User.wechat_unionid_hmac == unionid_digest)
+        ).one_or_none()
+    if user is None:
+        user = User()
+        db.session.add(user)
+    if getattr(user, column_name) is None:
+        setattr(user, column_name, openid_digest)
+    if (
+        user.wechat_unionid_hmac is None
+        and unionid_digest is not None
+        and _holder(User.wechat_unionid_hmac, unionid_digest) is None
+    ):
+        # An account made before WeChat sent unionids keeps its own: two accounts of one
+        # person are not merged behind their back (proving a number links them, see link).
+        user.wechat_unionid_hmac = unionid_digest
     return user
 
 
@@ -149,16 +194,15 @@ def bar_user(user: User) -> None:
     next request, and its posts that are, or could again be, on the square are removed."""
     user.status = "banned"
     end_all_sessions(user.id)
-    # A banned poster's posts leave the square at once: nobody should be sent to call them.
-    db.session.execute(
-        update(Post)
-        .where(Post.user_id == user.id, Post.status.in_(LIVE_STATUSES))
-        .values(status="removed")
-    )
+    account_barred.send(user)
 
 
 def _holder_of_mobile(digest: bytes) -> int | None:
-    return db.session.scalars(select(User.id).where(User.phone_hmac == digest)).one_or_none()
+    return _holder(User.phone_hmac, digest)
+
+
+def _holder(column, digest: bytes) -> int | None:
+    return db.session.scalars(select(User.id).where(column == digest)).one_or_none()
 
 
 def _refuse_unless_active(user: User) -> None:

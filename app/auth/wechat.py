@@ -1,5 +1,7 @@
-"""WeChat's server API, as the mini program's sign-in needs it: a login code's openid, the phone
-number a user shares through the getPhoneNumber button, and the access token that call needs.
+"""WeChat's server API: the client both of our WeChat apps share (credentials, the access token,
+errcodes), and the mini program's calls: a login code's openid and unionid, and the phone number
+a user shares through the getPhoneNumber button. The official account's calls (web authorisation,
+the JS-SDK's ticket) are in app.auth.wechat_web.
 
 WeChat answers most failures with HTTP 200 and {"errcode", "errmsg"}. The errcodes a user can act
 on become problems of their own; any other, and any broken or missing answer, reads as WeChat
@@ -10,6 +12,7 @@ whose query carries the app secret and the user's code, so they are never logged
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import requests
@@ -36,6 +39,15 @@ class WeChatCodeInvalid(DomainError):
 
     def __init__(self):
         super().__init__(errors={"code": ["The code is invalid, expired or already used."]})
+
+
+class WeChatCodeUsed(DomainError):
+    """40163: the code was already traded once (a reload, or a second tab, sent it again)."""
+
+    code = "wechat_code_used"
+
+    def __init__(self):
+        super().__init__(errors={"code": ["This code has already been used."]})
 
 
 class _ComeBackLater(TryAgainLater):
@@ -93,6 +105,7 @@ class PhoneNotMainland(DomainError):
 # Errcodes with a problem of their own; any other errcode is WeChatUnavailable.
 ERRCODE_PROBLEMS = {
     40029: WeChatCodeInvalid,
+    40163: WeChatCodeUsed,
     45011: WeChatRateLimited,
     40226: WeChatUserBlocked,
     -1: WeChatBusy,
@@ -100,112 +113,107 @@ ERRCODE_PROBLEMS = {
 
 
 @dataclass(frozen=True)
-class _AccessToken:
+class WeChatIdentity:
+    """Who a WeChat user is to one of our apps: the app's own openid, and the unionid that is the
+    same across every app of our open platform account (absent when WeChat does not send it)."""
+
+    openid: str
+    unionid: str | None = None
+
+
+@dataclass(frozen=True)
+class _Expiring:
     value: str
     renew_at: float  # on time.monotonic()'s clock
 
 
-class WeChatClient:
-    """One per process: it keeps its connections and WeChat's access token between requests.
+class RenewedBeforeExpiry:
+    """A value WeChat hands out for a while (an access token, a JS-SDK ticket), kept until
+    WECHAT_TOKEN_RENEW_SECONDS before it expires, or until WeChat refuses it.
 
-    Settings are read from the app's config on each call.
+    The lock makes threads that need a new value wait for one renewal instead of each asking; a
+    thread whose refused value another thread has already replaced takes the replacement
+    instead of forcing yet another one.
     """
 
     def __init__(self):
+        self._lock = threading.Lock()
+        self._held: _Expiring | None = None
+
+    def get(self, fetch: Callable[[bool], tuple[str, int]], rejected: str | None = None) -> str:
+        """The value held, or a new one from fetch(force), which answers (value, expires_in);
+        force is True when the value held is the one WeChat just refused."""
+        with self._lock:
+            held = self._held
+            if held and held.value != rejected and time.monotonic() < held.renew_at:
+                return held.value
+            value, expires_in = fetch(held is not None and held.value == rejected)
+            early = current_app.config["WECHAT_TOKEN_RENEW_SECONDS"]
+            self._held = _Expiring(value, time.monotonic() + expires_in - early)
+            return value
+
+
+class WeChatClient:
+    """The part of WeChat's server API every app of ours uses. One per app and process: it keeps
+    its connections and its app's access token between requests.
+
+    Subclasses name the settings that hold their app's credentials; settings are read from the
+    app's config on each call.
+    """
+
+    app_id_setting = ""
+    app_secret_setting = ""
+    not_configured: type[DomainError] = WeChatNotConfigured
+
+    def __init__(self):
         self._http = requests.Session()
-        self._token_lock = threading.Lock()
-        self._token: _AccessToken | None = None
+        self._token = RenewedBeforeExpiry()
 
     def close(self) -> None:
         self._http.close()
 
-    def openid(self, js_code: str) -> str:
-        """The openid of the user whose wx.login gave this code.
+    @property
+    def app_id(self) -> str:
+        return current_app.config[self.app_id_setting]
 
-        WeChat also sends the session_key; it is dropped unread, since nothing here decrypts
-        the mini program's data with it.
+    @property
+    def app_secret(self) -> str:
+        return current_app.config[self.app_secret_setting]
 
-        Raises:
-            WeChatCodeInvalid, WeChatRateLimited, WeChatUserBlocked, WeChatBusy,
-            WeChatUnavailable, WeChatTimeout.
-        """
-        config = current_app.config
-        answer = self._call(
-            "GET",
-            JSCODE2SESSION,
-            params={
-                "appid": config["WECHAT_APP_ID"],
-                "secret": config["WECHAT_APP_SECRET"],
-                "js_code": js_code,
-                "grant_type": "authorization_code",
-            },
-        )
-        openid = answer.get("openid")
-        if not isinstance(openid, str) or not openid:
-            raise _unusable(JSCODE2SESSION, "no openid")
-        return openid
-
-    def mainland_mobile(self, code: str) -> str:
-        """The 11-digit mainland mobile number a user shared through the getPhoneNumber button.
-
-        Raises:
-            PhoneNotMainland: the number has another country code, or is not a mobile.
-            WeChatCodeInvalid, WeChatRateLimited, WeChatBusy, WeChatUnavailable, WeChatTimeout.
-        """
-        answer = self._call_with_token(GET_PHONE_NUMBER, {"code": code})
-        info = answer.get("phone_info")
-        watermark = info.get("watermark") if isinstance(info, dict) else None
-        if not isinstance(watermark, dict) or not isinstance(info.get("purePhoneNumber"), str):
-            raise _unusable(GET_PHONE_NUMBER, "no phone_info")
-        if watermark.get("appid") != current_app.config["WECHAT_APP_ID"]:
-            # A number vouched for another mini program proves nothing to us.
-            raise _unusable(GET_PHONE_NUMBER, "watermark names another app")
-        if str(info.get("countryCode")) != MAINLAND_COUNTRY_CODE:
-            raise PhoneNotMainland
-        try:
-            return normalise_mainland_mobile(info["purePhoneNumber"])
-        except NotAMainlandMobile:
-            raise PhoneNotMainland from None
-
-    def _call_with_token(self, path: str, body: dict) -> dict:
+    def _call_with_token(self, method: str, path: str, **kwargs) -> dict:
+        """Call an API that takes the access token, renewing it once if WeChat refuses it."""
         token = self._access_token()
-        answer = self._request("POST", path, params={"access_token": token}, json=body)
+        params = kwargs.pop("params", {})
+        answer = self._request(method, path, params={**params, "access_token": token}, **kwargs)
         if answer.get("errcode") in TOKEN_REJECTED:
             # Renew and retry once. A fresh token refused again is not a stale cache, and
             # forced renewals are rationed (20 a day), so the second refusal is an error.
             token = self._access_token(rejected=token)
-            answer = self._request("POST", path, params={"access_token": token}, json=body)
+            answer = self._request(method, path, params={**params, "access_token": token}, **kwargs)
         return _checked(path, answer)
 
     def _access_token(self, rejected: str | None = None) -> str:
-        """The cached access token, renewed shortly before it expires or after WeChat refused it.
+        """The app's access token from stable_token, renewed shortly before it expires or after
+        WeChat refused it."""
 
-        The lock makes threads that need a new token wait for one renewal instead of each
-        asking; a thread whose refused token another thread has already replaced takes the
-        replacement instead of forcing yet another one.
-        """
-        config = current_app.config
-        with self._token_lock:
-            cached = self._token
-            if cached and cached.value != rejected and time.monotonic() < cached.renew_at:
-                return cached.value
+        def fetch(force: bool) -> tuple[str, int]:
             answer = self._call(
                 "POST",
                 STABLE_TOKEN,
                 json={
                     "grant_type": "client_credential",
-                    "appid": config["WECHAT_APP_ID"],
-                    "secret": config["WECHAT_APP_SECRET"],
+                    "appid": self.app_id,
+                    "secret": self.app_secret,
                     # Normal mode would hand the refused token back until it expires.
-                    "force_refresh": cached is not None and cached.value == rejected,
+                    "force_refresh": force,
                 },
             )
             value, expires_in = answer.get("access_token"), answer.get("expires_in")
             if not isinstance(value, str) or not value or not isinstance(expires_in, int):
-                raise _unusable(STABLE_TOKEN, "no access_token")
-            renew_at = time.monotonic() + expires_in - config["WECHAT_TOKEN_RENEW_SECONDS"]
-            self._token = _AccessToken(value, renew_at)
-            return value
+                raise unusable_answer(STABLE_TOKEN, "no access_token")
+            return value, expires_in
+
+        return self._token.get(fetch, rejected)
 
     def _call(self, method: str, path: str, **kwargs) -> dict:
         return _checked(path, self._request(method, path, **kwargs))
@@ -213,8 +221,8 @@ class WeChatClient:
     def _request(self, method: str, path: str, **kwargs) -> dict:
         """WeChat's JSON answer, whatever its errcode; transport failures raise."""
         config = current_app.config
-        if not (config["WECHAT_APP_ID"] and config["WECHAT_APP_SECRET"]):
-            raise WeChatNotConfigured
+        if not (self.app_id and self.app_secret):
+            raise self.not_configured
         url = f"{config['WECHAT_API_BASE_URL'].rstrip('/')}/{path}"
         try:
             response = self._http.request(
@@ -232,20 +240,85 @@ class WeChatClient:
             log.error("wechat request failed", extra={"fields": fields})
             raise WeChatUnavailable from None
         if not isinstance(answer, dict):
-            raise _unusable(path, "answer is not an object")
+            raise unusable_answer(path, "answer is not an object")
         return answer
 
 
+class MiniProgramClient(WeChatClient):
+    """The mini program's calls: signing in with wx.login's code, and the shared phone number."""
+
+    app_id_setting = "WECHAT_APP_ID"
+    app_secret_setting = "WECHAT_APP_SECRET"  # noqa: S105 - a setting's name, not a secret
+
+    def identity(self, js_code: str) -> WeChatIdentity:
+        """The openid (and unionid, when WeChat sends one) of the user whose wx.login gave this
+        code.
+
+        WeChat also sends the session_key; it is dropped unread, since nothing here decrypts
+        the mini program's data with it.
+
+        Raises:
+            WeChatCodeInvalid, WeChatCodeUsed, WeChatRateLimited, WeChatUserBlocked, WeChatBusy,
+            WeChatUnavailable, WeChatTimeout.
+        """
+        answer = self._call(
+            "GET",
+            JSCODE2SESSION,
+            params={
+                "appid": self.app_id,
+                "secret": self.app_secret,
+                "js_code": js_code,
+                "grant_type": "authorization_code",
+            },
+        )
+        return identity_in(JSCODE2SESSION, answer)
+
+    def mainland_mobile(self, code: str) -> str:
+        """The 11-digit mainland mobile number a user shared through the getPhoneNumber button.
+
+        Raises:
+            PhoneNotMainland: the number has another country code, or is not a mobile.
+            WeChatCodeInvalid, WeChatRateLimited, WeChatBusy, WeChatUnavailable, WeChatTimeout.
+        """
+        answer = self._call_with_token("POST", GET_PHONE_NUMBER, json={"code": code})
+        info = answer.get("phone_info")
+        watermark = info.get("watermark") if isinstance(info, dict) else None
+        if not isinstance(watermark, dict) or not isinstance(info.get("purePhoneNumber"), str):
+            raise unusable_answer(GET_PHONE_NUMBER, "no phone_info")
+        if watermark.get("appid") != self.app_id:
+            # A number vouched for another mini program proves nothing to us.
+            raise unusable_answer(GET_PHONE_NUMBER, "watermark names another app")
+        if str(info.get("countryCode")) != MAINLAND_COUNTRY_CODE:
+            raise PhoneNotMainland
+        try:
+            return normalise_mainland_mobile(info["purePhoneNumber"])
+        except NotAMainlandMobile:
+            raise PhoneNotMainland from None
+
+
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = WeChatClient()
+    app.extensions[EXTENSION] = MiniProgramClient()
 
 
-def wechat_client() -> WeChatClient:
-    """The current app's WeChat client."""
+def wechat_client() -> MiniProgramClient:
+    """The current app's client of the mini program."""
     return current_app.extensions[EXTENSION]
 
 
+def identity_in(path: str, answer: dict) -> WeChatIdentity:
+    """The openid and unionid of an answer that must name a user.
+
+    Raises:
+        WeChatUnavailable: the answer has no openid.
+    """
+    openid, unionid = answer.get("openid"), answer.get("unionid")
+    if not isinstance(openid, str) or not openid:
+        raise unusable_answer(path, "no openid")
+    return WeChatIdentity(openid, unionid if isinstance(unionid, str) and unionid else None)
+
+
 def _checked(path: str, answer: dict) -> dict:
+    """The answer, if WeChat's errcode says it succeeded; else its problem."""
     errcode = answer.get("errcode", 0)
     if errcode == 0:
         return answer
@@ -254,6 +327,7 @@ def _checked(path: str, answer: dict) -> dict:
     raise ERRCODE_PROBLEMS.get(errcode, WeChatUnavailable)()
 
 
-def _unusable(path: str, reason: str) -> WeChatUnavailable:
+def unusable_answer(path: str, reason: str) -> WeChatUnavailable:
+    """The error for an answer we cannot use, logged with why (never with the answer)."""
     log.error("wechat answer unusable", extra={"fields": {"api": path, "reason": reason}})
     return WeChatUnavailable()

@@ -18,10 +18,15 @@ WECHAT_FAILURES = (
 )
 
 
-def fails_like_wechat(view):
-    for status, response, description in WECHAT_FAILURES:
-        view = bp.alt_response(status, response=response, description=description)(view)
-    return view
+def fails_like_wechat(blueprint: Blueprint):
+    """Document, on a view of this blueprint, how WeChat can make it fail."""
+
+    def decorate(view):
+        for status, response, description in WECHAT_FAILURES:
+            view = blueprint.alt_response(status, response=response, description=description)(view)
+        return view
+
+    return decorate
 
 
 @bp.route("/wechat")
@@ -29,7 +34,7 @@ class WeChatSignIn(MethodView):
     @bp.arguments(WeChatCodeSchema)
     @bp.response(200, TokenPairSchema)
     @bp.alt_response(401, response="UNAUTHORIZED", description="The account is banned or deleted")
-    @fails_like_wechat
+    @fails_like_wechat(bp)
     def post(self, body):
         """Sign in with the code from wx.login; the first sign-in makes the account"""
         return wechat_service.sign_in(body["code"])
@@ -41,7 +46,7 @@ class WeChatPhone(MethodView):
     @bp.arguments(WeChatCodeSchema)
     @bp.response(200, BoundPhoneSchema)
     @bp.alt_response(409, response="CONFLICT", description="Another account has this number")
-    @fails_like_wechat
+    @fails_like_wechat(bp)
     def post(self, body):
         """Bind the mobile number from the getPhoneNumber button; reaches the phone level"""
         return wechat_service.bind_phone(current_user, body["code"])

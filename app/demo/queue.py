@@ -13,16 +13,17 @@ from sqlalchemy import exists, func, select
 
 from app.auth.models import User
 from app.extensions import db
+from app.moderation import decisions, intake, queue
+from app.moderation.cases import open_case_of
+from app.moderation.models import ModerationCase
+from app.posts.create import create_post
 from app.posts.models import Post
+from app.posts.presenter import Reader
 from app.posts.schemas import PostCreateSchema
-from app.posts.service import create_post
 from app.staff import service as staff_service
 from app.staff.models import StaffAccount
 from app.staff.service import StaffCredentials, StaffNotFound
 from geo.cities import busiest_cities
-from moderation import decisions, intake, queue
-from moderation.cases import open_case_of
-from moderation.models import ModerationCase
 
 from .seed import DEMO_PHONE_PREFIX, demo_shape
 
@@ -134,8 +135,8 @@ def _screened_post(person: User, note: str, number: int, rng: random.Random) -> 
             "location": {"lat": spot.lat, "lng": spot.lon},
         }
     )
-    post, _created = create_post(person, body)
-    return post
+    _answer, post_id, _created = create_post(person, body, None, Reader())
+    return db.session.get(Post, post_id)
 
 
 def _decide_then_appeal(post: Post, moderator: StaffAccount, shape: dict) -> None:

@@ -29,8 +29,8 @@ class MeSchema(ma.Schema):
         attribute="phone_masked", allow_none=True, metadata={"example": "138****8000"}
     )
     levels = ma.fields.List(ma.fields.Nested(VerificationLevelSchema), attribute="verifications")
-    wechat_bound = ma.fields.Function(
-        lambda user: user.wechat_openid_hmac is not None, metadata={"type": "boolean"}
+    wechat_bound = ma.fields.Boolean(
+        metadata={"description": "Signs in with WeChat (the mini program or the H5 page)"}
     )
     created_at = ma.fields.DateTime()
 

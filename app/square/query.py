@@ -4,9 +4,10 @@ from flask import current_app
 from shapely import Polygon
 
 from app.areas.service import district_area
-from app.posts.views import Reader
+from app.posts.presenter import Reader
 from app.square.areas import AreaFilter, Box, District, Radius, Shape
 from app.square.cursor import Cursor
+from app.square.region import preset_region
 from app.square.service import SquareQuery
 from geo.coordinates import to_wgs84
 from geo.points import LonLat
@@ -24,9 +25,14 @@ def square_query(args: dict) -> SquareQuery:
     if "lat" in args:
         point = to_wgs84(LonLat(args["lng"], args["lat"]), system)
     sort = args.get("sort") or ("distance" if point is not None else "time")
+    area = _area(args, point, system)
+    fingerprint = args["fingerprint"]
+    if area is None:
+        # A partner's calls that name no area see the partner's preset region, if it has one.
+        area, fingerprint = preset_region(fingerprint)
     cursor = None
     if "cursor" in args:
-        cursor = Cursor.read(args["cursor"], args["fingerprint"], sort)
+        cursor = Cursor.read(args["cursor"], fingerprint, sort)
     return SquareQuery(
         sort=sort,
         reader=Reader(point, system),
@@ -35,9 +41,9 @@ def square_query(args: dict) -> SquareQuery:
         medicines=tuple(args.get("medicine", ())),
         group=args.get("group"),
         urgency=tuple(args.get("urgency", ())),
-        area=_area(args, point, system),
+        area=area,
         cursor=cursor,
-        fingerprint=args["fingerprint"],
+        fingerprint=fingerprint,
     )
 
 

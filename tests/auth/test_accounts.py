@@ -13,8 +13,8 @@ from app.auth.service import (
     record_verification,
     require_level,
     user_for_mobile,
-    user_for_openid,
 )
+from tests.auth.conftest import wechat_user
 
 
 @pytest.mark.parametrize(
@@ -56,9 +56,9 @@ def test_the_same_mobile_finds_the_same_account_and_is_never_stored_in_clear(db_
 
 def test_a_mobile_bound_elsewhere_cannot_be_bound_again(db_session):
     user_for_mobile("13912345678", provider="sms")
-    wechat_user = user_for_openid("o6_bmjrPTlm6_2sgVt7hMZOPfL2M")
+    mini_program_user = wechat_user()
     with pytest.raises(MobileInUse):
-        bind_mobile(wechat_user, "13912345678", provider="wechat")
+        bind_mobile(mini_program_user, "13912345678", provider="wechat")
 
 
 def test_posting_needs_the_configured_level(app, db_session):
@@ -74,7 +74,7 @@ def test_posting_needs_the_configured_level(app, db_session):
 
 
 def test_the_identity_level_covers_the_phone_level(app, db_session):
-    user = user_for_openid("o6_bmjrPTlm6_2sgVt7hMZOPfL2M")
+    user = wechat_user()
     record_verification(user, "identity", provider="checksum-only")
     app.config["CONTACT_VERIFICATION_LEVEL"] = "phone"
     try:
@@ -85,10 +85,10 @@ def test_the_identity_level_covers_the_phone_level(app, db_session):
 
 def test_two_accounts_racing_for_one_mobile_meet_the_unique_index(db_session, monkeypatch):
     user_for_mobile("13912345678", provider="sms")
-    wechat_user = user_for_openid("o6_bmjrPTlm6_2sgVt7hMZOPfL2M")
+    mini_program_user = wechat_user()
     # The bind checks before the other account's commit lands, so its check finds no holder.
     monkeypatch.setattr(service, "_holder_of_mobile", lambda digest: None)
     with pytest.raises(MobileInUse):
-        bind_mobile(wechat_user, "13912345678", provider="wechat")
-    db_session.refresh(wechat_user)
-    assert wechat_user.phone_hmac is None and wechat_user.verification("phone") is None
+        bind_mobile(mini_program_user, "13912345678", provider="wechat")
+    db_session.refresh(mini_program_user)
+    assert mini_program_user.phone_hmac is None and mini_program_user.verification("phone") is None

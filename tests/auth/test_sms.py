@@ -11,7 +11,7 @@ from app.auth.service import user_for_mobile
 from app.auth.sms import service
 from app.auth.sms.models import SmsChallenge
 from app.auth.sms.senders import SmsLimitReached
-from tests.conftest import bearer
+from tests.conftest import bearer, logged_code
 
 CODES = "/api/v1/auth/sms/codes"
 SIGN_IN = "/api/v1/auth/sms/sign-in"
@@ -20,11 +20,6 @@ MOBILE = "13912345678"
 OTHER_MOBILE = "13800138000"
 ADDRESS = "203.0.113.7"
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-def logged_code(log_records) -> str:
-    """The last code the development provider wrote to the log."""
-    return [line for line in log_records() if line["logger"] == "medshare.sms"][-1]["code"]
 
 
 def other_code(code: str) -> str:

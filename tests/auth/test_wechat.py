@@ -124,7 +124,8 @@ ERRCODE_ANSWERS = [
     pytest.param(45011, 429, "wechat_rate_limited", "60", id="45011-rate-limited"),
     pytest.param(40226, 403, "wechat_user_blocked", None, id="40226-risky-user"),
     pytest.param(-1, 503, "wechat_busy", "5", id="minus-1-system-busy"),
-    pytest.param(40163, 502, "wechat_unavailable", None, id="other-errcode"),
+    pytest.param(40163, 422, "wechat_code_used", None, id="40163-code-used"),
+    pytest.param(48001, 502, "wechat_unavailable", None, id="other-errcode"),
 ]
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from app.demo.queue import DemoRefused, demo_moderator, seed_demo_queue
 from app.demo.seed import seed_demo_posts
-from moderation import queue
-from moderation.models import CASE_KINDS, ModerationCase, Report
+from app.moderation import queue
+from app.moderation.models import CASE_KINDS, ModerationCase, Report
 from tests.staff.conftest import HOME, current_code, enter_code, enter_password
 
 

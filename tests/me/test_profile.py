@@ -60,6 +60,8 @@ def test_deleting_the_account_clears_it_and_every_token_stops_at_once(
     _, laptop = consenting(user=user)
     bind_mobile(user, "13800138000", "sms")
     user.wechat_openid_hmac = lookup_digest("openid", "o-fake-openid", "key")
+    user.wechat_web_openid_hmac = lookup_digest("oa-openid", "o-fake-web-openid", "key")
+    user.wechat_unionid_hmac = lookup_digest("unionid", "o-fake-unionid", "key")
     verify(phone, "司马相如", resident_id(birth="19791212"))
     post, resolved = make_post(db_session, user), make_post(db_session, user, "resolved")
     db_session.commit()
@@ -77,6 +79,7 @@ def test_deleting_the_account_clears_it_and_every_token_stops_at_once(
     assert user.status == "deleted"
     assert user.display_name == "邻居"
     assert (user.id_number_hmac, user.phone_hmac, user.wechat_openid_hmac) == (None, None, None)
+    assert (user.wechat_web_openid_hmac, user.wechat_unionid_hmac) == (None, None)
     assert user.phone_masked is None
     assert not db_session.scalars(select(UserVerification).filter_by(user_id=user.id)).all()
     assert not db_session.scalars(select(VerificationAttempt).filter_by(user_id=user.id)).all()

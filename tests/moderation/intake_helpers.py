@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from moderation.models import ModerationCase, Report
+from app.moderation.models import ModerationCase, Report
 from moderation.screening import load_rules
 from tests.conftest import bearer
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.extensions import db
-from moderation.models import AuditEntry, ModerationCase
+from app.moderation.models import AuditEntry, ModerationCase
 from tests.posts.conftest import offer_body
 
 POSTS = "/api/v1/posts"

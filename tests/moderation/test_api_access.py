@@ -7,8 +7,8 @@ The endpoints are read from the app's url_map, so one added later without the gu
 import pytest
 
 from app.extensions import db
+from app.moderation.models import ModerationCase
 from app.staff import service
-from moderation.models import ModerationCase
 from tests.conftest import bearer
 from tests.moderation.conftest import MODERATION
 from tests.moderation.items import case_of

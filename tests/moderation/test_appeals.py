@@ -4,9 +4,9 @@ and what the poster, and only the poster, sees of moderation on their post."""
 import pytest
 
 from app.extensions import db
+from app.moderation.cases import APPEAL_WEIGHT
+from app.moderation.outcome import APPEALABLE_DECISIONS
 from app.posts.models import Post
-from moderation.cases import APPEAL_WEIGHT
-from moderation.outcome import APPEALABLE_DECISIONS
 from tests.moderation.conftest import offer_body
 from tests.moderation.intake_helpers import (
     POSTS,

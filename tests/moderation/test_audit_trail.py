@@ -6,7 +6,7 @@ from psycopg2 import errors as pg_errors
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from moderation.models import AuditEntry
+from app.moderation.models import AuditEntry
 from tests.moderation.items import SALE_NOTE, audit_entries, case_of
 
 REWRITES = (

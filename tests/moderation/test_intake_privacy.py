@@ -5,7 +5,7 @@ import json
 
 from sqlalchemy import select
 
-from moderation.models import AuditEntry
+from app.moderation.models import AuditEntry
 from tests.moderation.conftest import offer_body
 from tests.moderation.intake_helpers import (
     POSTS,

@@ -3,7 +3,7 @@
 from sqlalchemy import text
 
 from app.extensions import db
-from moderation.models import ModerationCase
+from app.moderation.models import ModerationCase
 from tests.moderation.conftest import need_body
 from tests.moderation.items import MILD_NOTE, SALE_NOTE, audit_entries, case_of, lapse_lease
 

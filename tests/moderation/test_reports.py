@@ -3,7 +3,7 @@ it takes to take a post off the square until a moderator decides."""
 
 import pytest
 
-from moderation.models import REPORT_NOTE_MAX_LENGTH, REPORT_REASONS
+from app.moderation.models import REPORT_NOTE_MAX_LENGTH, REPORT_REASONS
 from tests.factories import make_post
 from tests.moderation.conftest import offer_body
 from tests.moderation.intake_helpers import (

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from moderation.cases import open_case_of
+from app.moderation.cases import open_case_of
 from tests.posts.conftest import create, need_body, offer_body, poster  # noqa: F401
 from tests.staff.conftest import csrf_token, page_text, signed_in_browser
 

@@ -1,7 +1,7 @@
 """Cutting the original note into marked pieces for the item page."""
 
+from app.moderation.review.highlight import Piece, note_pieces
 from moderation.masking import Finding
-from moderation.review.highlight import Piece, note_pieces
 
 
 def hit(rule_id, start, end, field="note"):

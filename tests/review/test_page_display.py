@@ -8,16 +8,16 @@ import pytest
 
 from app.china_time import CHINA_TIME
 from app.i18n import has_page_text
+from app.moderation.audit import trail
+from app.moderation.cases import open_case_of
+from app.moderation.models import DECISIONS, ModerationCase
+from app.moderation.review.display import audit_action, label, snapshot_lines
 from app.posts.models import URGENCY_TAGS
-from moderation.audit import trail
-from moderation.cases import open_case_of
-from moderation.models import DECISIONS, ModerationCase
-from moderation.review.display import audit_action, label, snapshot_lines
 from tests.posts.conftest import need_body
 from tests.review.conftest import QUEUE, SALE_NOTE, case_path
 from tests.staff.conftest import EN, page_text
 
-MODERATION_DIR = Path(__file__).parents[2] / "moderation"
+MODERATION_DIR = Path(__file__).parents[2] / "app" / "moderation"
 # Action codes the moderation code hands to audit.record, directly or through cases.hold.
 RECORDED_ACTION = re.compile(r'audit\.record\(\s*"([\w.]+)"|"(hold\.\w+)"')
 PAGE_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d")

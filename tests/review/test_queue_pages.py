@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from moderation.audit import trail
-from moderation.cases import open_case_of
+from app.moderation.audit import trail
+from app.moderation.cases import open_case_of
 from tests.conftest import bearer
 from tests.review.conftest import QUEUE, SALE_NOTE, case_path, offer_body
 from tests.staff.conftest import EN, SIGN_IN, page_text

@@ -6,11 +6,13 @@ so that it is the caller's address and not the proxy's.
 
 from flask import request
 from flask.views import MethodView
+from flask_jwt_extended import current_user, get_jwt
 from flask_smorest import Blueprint
 
 from app.auth.schemas import TokenPairSchema
 from app.auth.sms import service
 from app.auth.sms.schemas import CodeRequestSchema, CodeSentSchema, SignInSchema
+from app.auth.tokens import signed_in
 
 bp = Blueprint("sms", __name__, description="Signing in on H5 with a code sent by SMS")
 
@@ -24,6 +26,18 @@ class Codes(MethodView):
     def post(self, body):
         """Send a one-time code to a mobile number; it replaces any earlier code"""
         return service.request_code(body["mobile"], request.remote_addr)
+
+
+@bp.route("/link")
+class Link(MethodView):
+    @signed_in(bp)
+    @bp.arguments(SignInSchema)
+    @bp.response(200, TokenPairSchema)
+    @bp.alt_response(409, response="CONFLICT", description="The accounts cannot be linked")
+    def post(self, body):
+        """Prove a mobile number by its code and add it to the signed-in account, linking the
+        account that signs in with it; answers the tokens of the account the caller is now"""
+        return service.link(current_user, get_jwt(), body["mobile"], body["code"])
 
 
 @bp.route("/sign-in")

@@ -15,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from app.auth.linking import link_mobile
 from app.auth.lookup import NotAMainlandMobile, lookup_digest, normalise_mainland_mobile
+from app.auth.models import User
 from app.auth.service import user_for_mobile
 from app.auth.sms.models import SmsChallenge
 from app.auth.sms.senders import SmsLimitReached, sender_for
-from app.auth.tokens import TokenPair, start_session
+from app.auth.tokens import TokenPair, replace_session, start_session
 from app.errors import DomainError, FieldsInvalid
 from app.extensions import db
 
@@ -130,7 +132,38 @@ def sign_in(mobile: str, code: str, now: datetime | None = None) -> TokenPair:
         CodeNotAccepted: the code is wrong; each wrong try uses one up, the last ends the code.
         CodeNotValid: there is no live code for this number.
     """
-    now = now or datetime.now(UTC)
+    mobile = _use_code(mobile, code, now or datetime.now(UTC))
+    pair = start_session(user_for_mobile(mobile, provider="sms"), SIGN_IN_CLIENT)
+    db.session.commit()
+    return pair
+
+
+def link(caller: User, claims: dict, mobile: str, code: str) -> TokenPair:
+    """Prove a mobile number with the code sent to it and give it to the caller's account,
+    linking it with the account that already signs in with the number (app.auth.linking).
+
+    Returns:
+        A token pair for the account the caller is now; the tokens they called with stop.
+
+    Raises:
+        NotAMobile, CodeNotAccepted, CodeNotValid: as sign_in.
+        MobileInUse, AccountsBothInUse, LinkConflict: see app.auth.linking.link_mobile.
+    """
+    mobile = _use_code(mobile, code, datetime.now(UTC))
+    try:
+        kept = link_mobile(caller, mobile)
+    except DomainError:
+        # Refused: the code stays usable, for a try once the reason is dealt with.
+        db.session.rollback()
+        raise
+    pair = replace_session(claims, kept)
+    db.session.commit()
+    return pair
+
+
+def _use_code(mobile: str, code: str, now: datetime) -> str:
+    """Use up the number's live code if it is this one; the normalised number. A wrong try is
+    committed; the right one is used up in the caller's transaction."""
     mobile = _normalise(mobile)
     # The row lock makes concurrent tries queue, so none is lost from the count.
     challenge = db.session.scalars(
@@ -149,9 +182,7 @@ def sign_in(mobile: str, code: str, now: datetime | None = None) -> TokenPair:
         db.session.commit()
         raise CodeNotAccepted(tries_left)
     challenge.consumed_at = now
-    pair = start_session(user_for_mobile(mobile, provider="sms"), SIGN_IN_CLIENT)
-    db.session.commit()
-    return pair
+    return mobile
 
 
 def _normalise(mobile: str) -> str:

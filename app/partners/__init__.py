@@ -1,0 +1,1 @@
+"""Partners: public-service organisations that embed MedShare, with keys of their own."""

@@ -1,0 +1,1 @@
+"""Open statistics: a daily snapshot of counts, published suppressed and rounded."""
