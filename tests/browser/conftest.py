@@ -20,6 +20,8 @@ from app.auth.models import User, UserVerification
 from app.catalog.service import load_edition
 from app.extensions import db
 from app.me.service import grant_consent, policies
+from app.partners import service as partners
+from app.partners.service import PartnerCodeTaken
 from app.posts.models import Post
 from app.posts.schemas import PostCreateSchema
 from app.posts.service import create_post
@@ -110,3 +112,14 @@ def post_by_a_verified_poster(body: dict, display_name: str = "刘*") -> Post:
         grant_consent(poster, purpose, policy["current"])
     post, _created = create_post(poster, PostCreateSchema().load(body))
     return post
+
+
+def partner_link(code: str, values: dict) -> str:
+    """The public id of a new public embed key (what ?partner= carries) of the partner with this
+    code, registered with these values, or updated to them and made active on a database an
+    earlier run kept; committed."""
+    try:
+        partners.register_partner(code, values)
+    except PartnerCodeTaken:
+        partners.update_partner(code, {**values, "status": "active"})
+    return partners.issue_key(code, "public").key.public_id
