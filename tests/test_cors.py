@@ -5,7 +5,6 @@ never. Nothing may frame a page unless it says who may."""
 import pytest
 
 from app.partners import cors, service
-from app.partners.framing import frame_ancestors_for_key
 
 PARTNER = "https://gov-service.example"
 H5 = "http://127.0.0.1:8000"
@@ -116,16 +115,3 @@ def test_every_response_forbids_framing(client, catalog, path):
     answer = client.get(path)
     assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
     assert answer.headers["X-Frame-Options"] == "DENY"
-
-
-def test_a_public_key_names_who_may_frame_its_partners_h5_page(partner, db_session):
-    public = service.issue_key(partner, "public").text
-    secret = service.issue_key(partner, "secret").text
-    assert frame_ancestors_for_key(public) == PARTNER
-    assert frame_ancestors_for_key(secret) == "'none'"
-    assert frame_ancestors_for_key("msk_test_nonsense") == "'none'"
-    assert frame_ancestors_for_key(None) == "'none'"
-    service.update_partner(partner, {"origins": [PARTNER, "https://m.gov-service.example"]})
-    assert frame_ancestors_for_key(public) == f"{PARTNER} https://m.gov-service.example"
-    service.update_partner(partner, {"status": "suspended"})
-    assert frame_ancestors_for_key(public) == "'none'"

@@ -290,18 +290,6 @@ def linked_partner(public_id: str | None) -> CallingPartner | None:
         return None
 
 
-def embedding_partner(text: str | None) -> CallingPartner | None:
-    """The partner a public embed key (as the H5 page's URL carries it) names, or None for
-    anything else: no key, not one, a secret key, or one revoked, expired or suspended."""
-    if not text:
-        return None
-    try:
-        partner = authenticate(text)
-    except DomainError:
-        return None
-    return partner if partner.key_kind == "public" else None
-
-
 def recent_changes(partner_id: int, limit: int) -> list[tuple[PartnerChange, str | None]]:
     """A partner's latest changes, newest first, with the acting admin's username (None: CLI)."""
     return list(
