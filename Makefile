@@ -72,6 +72,7 @@ redis:
 database: $(VENV)/.installed redis
 	$(PROVISION) medshare
 	$(FLASK) db upgrade
+	$(FLASK) medshare remask
 	$(FLASK) medshare load-catalog
 	$(FLASK) medshare load-districts
 	$(FLASK) medshare seed-demo
@@ -146,6 +147,7 @@ browser:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
@@ -165,7 +167,7 @@ N ?= 1000000
 DURATION ?= 600
 CONNECTIONS ?= 16
 FRESH ?=
-BENCH_DB := medshare_bench
+BENCH_DB ?= medshare_bench
 # Two workers unless WORKERS is given: issue 7 measures 2 workers on 2 cores (make run has 4).
 BENCH_WORKERS = $(if $(filter command line environment,$(origin WORKERS)),$(WORKERS),2)
 BENCH_LOAD_JSON := bench/load.json
@@ -182,6 +184,7 @@ bench: $(VENV)/.bench-installed redis
 	@# FRESH drops the database, not its rows: the moderators' audit trail refuses TRUNCATE.
 	$(PROVISION) $(if $(FRESH),--fresh) $(BENCH_DB)
 	$(FLASK) db upgrade
+	$(FLASK) medshare remask
 	$(FLASK) medshare load-catalog
 	$(FLASK) medshare load-districts
 	$(BIN)/python -m bench.generate --posts $(N) $(if $(FRESH),--fresh) --json $(BENCH_LOAD_JSON)

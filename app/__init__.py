@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # app.models is imported for its side effect: every table registered on db.metadata.
-from app import cli, db_pool, errors, models, request_guards, request_log  # noqa: F401
+from app import cli, cors, db_pool, errors, models, request_guards, request_log  # noqa: F401
 from app.areas.routes import bp as areas_bp
 from app.auth import tokens, wechat, wechat_web
 from app.auth.routes import bp as auth_bp
@@ -23,21 +23,21 @@ from app.limits import limiter as rate_limits
 from app.limits.docs import RateLimitDocs
 from app.me.routes import bp as me_bp
 from app.migration_options import MIGRATIONS_DIR
+from app.moderation import hook as moderation_hook
 from app.moderation.api import staff_routes
 from app.moderation.api.routes import bp as reports_bp
 from app.moderation.api.staff_routes import bp as moderation_bp
 from app.moderation.review.routes import ERROR_TEMPLATE as REVIEW_ERROR_TEMPLATE
 from app.moderation.review.routes import bp as review_bp
 from app.openapi import ProblemApi
-from app.partners import cli as partner_cli
 from app.partners import context as partner_context
-from app.partners import cors as partner_cors
 from app.partners import framing
 from app.partners.admin_routes import bp as partners_admin_bp
 from app.partners.routes import bp as partners_bp
-from app.posts.routes import bp as posts_bp
 from app.settings_check import refuse_unsafe_settings
-from app.stats import cli as stats_cli
+
+# The posts blueprint, with the square's views on it too (see app/square/routes.py).
+from app.square.routes import bp as posts_bp
 from app.stats import pages as stats_pages
 from app.stats.routes import bp as stats_bp
 from config import CONFIGS
@@ -66,12 +66,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
     # Browsers on other origins may call the API (partners' pages), never the review page.
-    partner_cors.init_app(app)
+    cors.init_app(app)
     framing.init_app(app)
     # flask-smorest keeps an app's spec on its Api object, so each app gets its own.
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [RateLimitDocs(app.config)]})
     tokens.init_app(app, api)
     staff_routes.init_app(app, api)
+    moderation_hook.init_app(app)
     request_guards.init_app(app)
     # The partner a key names, before the limiter counts the call against it; a key refused is
     # answered once the call was counted against its address.
@@ -107,6 +108,4 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     stats_pages.init_app(app)
 
     cli.init_app(app)
-    partner_cli.init_app(app)
-    stats_cli.init_app(app)
     return app

@@ -9,8 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.demo import DEFAULT_POSTS
-from app.errors import DomainError
-from app.i18n import problem_text
+from app.errors import DomainError, refusal_text
 from app.staff.models import STAFF_ROLES
 from app.staff.service import StaffNotFound
 
@@ -34,11 +33,14 @@ def load_catalog(path: str | None) -> None:
 def load_districts() -> None:
     """Load or refresh China's districts and their boundaries from geo/data."""
     from app.areas import service
+    from app.posts.areas import rename_areas
 
     report = service.load_districts()
     click.echo(
         f"districts: {report.added} added, {report.updated} refreshed, {report.removed} removed"
     )
+    if report.added or report.updated or report.removed:
+        click.echo(f"posts: {rename_areas()} area names changed")
 
 
 @medshare_cli.command("seed-demo")
@@ -156,6 +158,16 @@ def ban_user(user_id: int, reason: str) -> None:
     click.echo(f"user {user_id}: banned")
 
 
+@medshare_cli.command("remask")
+@click.option("--batch", default=1000, show_default=True, help="Posts per transaction.")
+def remask(batch: int) -> None:
+    """After an upgrade of the masking rules: mask again the public notes of posts masked under
+    an older version. Running it again changes nothing."""
+    from app.posts.public import remask as remask_posts
+
+    click.echo(f"posts: {remask_posts(batch)} public notes masked again")
+
+
 @medshare_cli.command("expire-posts")
 def expire_posts() -> None:
     """Housekeeping, for cron every few minutes: mark posts past their time expired and forget
@@ -180,17 +192,13 @@ def _staff_errors(username: str):
     except StaffNotFound as error:
         raise click.ClickException(f"staff account {username!r} does not exist") from error
     except DomainError as error:
-        raise refusal_error(error) from error
-
-
-def refusal_error(error: DomainError) -> click.ClickException:
-    """A service's refusal as a one-line command error, in English, naming each bad field."""
-    fields = list(error.errors or {})
-    _title, detail = problem_text(error.code, "en", fields=fields, **error.params)
-    for field, messages in (error.errors or {}).items():
-        detail += f" {field}: {' '.join(messages)}"
-    return click.ClickException(detail)
+        raise click.ClickException(refusal_text(error)) from error
 
 
 def init_app(app: Flask) -> None:
+    from app.partners.cli import COMMANDS as PARTNER_COMMANDS
+    from app.stats.cli import COMMANDS as STATS_COMMANDS
+
+    for command in (*PARTNER_COMMANDS, *STATS_COMMANDS):
+        medshare_cli.add_command(command)
     app.cli.add_command(medshare_cli)

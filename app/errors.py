@@ -71,6 +71,15 @@ class DomainError(Exception):
         self.params = params
 
 
+def refusal_text(error: DomainError) -> str:
+    """A service's refusal in one line of English naming each bad field, for commands."""
+    fields = list(error.errors or {})
+    _title, detail = problem_text(error.code, "en", fields=fields, **error.params)
+    for field, messages in (error.errors or {}).items():
+        detail += f" {field}: {' '.join(messages)}"
+    return detail
+
+
 class FieldsInvalid(DomainError):
     """Fields broke a rule only a service can check; `errors` names each field."""
 

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
 
-from app.partners.context import current_partner
 from moderation.masking import redact_personal_data
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -69,6 +68,12 @@ def init_app(app: Flask) -> None:
     app.after_request(_finish_request)
 
 
+def name_partner(public_id: str) -> None:
+    """Name on the request line the partner the request came through: its key's public id
+    (letters only, made by us), never the key's secret."""
+    g.request_log_partner = public_id
+
+
 def _start_request() -> None:
     g.started_at = time.perf_counter()
     offered = request.headers.get(REQUEST_ID_HEADER, "")
@@ -98,9 +103,7 @@ def _finish_request(response):
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - g.started_at) * 1000, 2),
     }
-    partner = current_partner()
-    if partner is not None:
-        # The key's public id (letters only), never its secret.
-        fields["partner"] = partner.key_public_id
+    if "request_log_partner" in g:
+        fields["partner"] = g.request_log_partner
     request_logger.info("request", extra={"vetted": True, "fields": fields})
     return response

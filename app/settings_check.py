@@ -2,9 +2,9 @@
 
 from app.auth.models import VERIFICATION_LEVELS
 from app.auth.service import REQUIRED_LEVEL_SETTINGS
-from app.limits.callers import READ, WRITE
 from app.limits.limiter import LIMIT_SETTINGS, parsed_limits
 from app.partners.fields import normalised_origin
+from app.request_kind import READ, WRITE
 from config import (
     DEFAULT_CONTACT_PHONE_KEY,
     DEFAULT_DATABASE_OWNER_URL,

@@ -88,7 +88,7 @@ def write_request_files(directory: str, seed: int = 11) -> dict:
     tokens = [start_session(user, "h5").access_token for user in users]
     db.session.commit()
     points = _points(rng)
-    open_ids = _open_post_ids(rng)
+    open_ids = open_post_ids(rng)
     files = {
         "tokens": _write(directory, "tokens.txt", tokens),
         "square_mixed": _write(directory, "square_mixed.txt", _square_paths(rng, points)),
@@ -108,7 +108,7 @@ def write_request_files(directory: str, seed: int = 11) -> dict:
             ],
         ),
         "post_ids": _write(directory, "post_ids.txt", [str(post_id) for post_id in open_ids]),
-        "bodies": _write(directory, "bodies.txt", _bodies(rng, points)),
+        "bodies": _write(directory, "bodies.txt", request_bodies(rng, points)),
     }
     return {"files": files, "load_user_ids": user_ids}
 
@@ -143,7 +143,7 @@ def _square_paths(rng: random.Random, points) -> list[str]:
     return paths
 
 
-def _open_post_ids(rng: random.Random) -> list[int]:
+def open_post_ids(rng: random.Random) -> list[int]:
     """A sample of posts on the square (open, in time)."""
     highest = db.session.scalar(select(func.max(Post.id))) or 0
     candidates = rng.sample(range(1, highest + 1), min(highest, SAMPLED_POSTS * 2))
@@ -156,7 +156,7 @@ def _open_post_ids(rng: random.Random) -> list[int]:
     )
 
 
-def _bodies(rng: random.Random, points) -> list[str]:
+def request_bodies(rng: random.Random, points) -> list[str]:
     """Valid create requests: needs and offers of the top medicines, in the busy cities."""
     medicines = [m for m in current_medicines() if m.code in TOP_MEDICINES]
     pack_expires_on = (datetime.now(UTC) + timedelta(days=90)).date().isoformat()

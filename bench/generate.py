@@ -31,8 +31,8 @@ from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
 from app import create_app
-from app.areas.service import fill_area_codes
 from app.extensions import db
+from app.posts.areas import fill_area_codes
 from bench.copytext import (
     CONSENT_COLUMNS,
     ITEM_COLUMNS,

@@ -22,6 +22,7 @@ from app.me.names import mask_name
 from app.me.service import policies
 from app.posts.contact import _fernet
 from app.posts.models import PUBLIC_SRID
+from app.posts.public import public_note_of
 from app.posts.service import lifetime
 from bench.columns import (
     encrypt_phones,
@@ -34,7 +35,9 @@ from bench.columns import (
 from bench.copytext import NULL, text_field
 from bench.spots import Spots
 from geo.cities import cities
+from geo.districts import district
 from geo.points import WGS84_SRID
+from moderation.masking import MASKING_VERSION
 
 # Times over the week before the load, most of them recent (the wave grew day by day).
 PERIOD = timedelta(days=7)
@@ -138,13 +141,15 @@ class Planner:
         self.group_start = np.cumsum([0] + [len(t) for t in templates])[:-1]
         self.group_size = np.array([len(t) for t in templates])
         spoken = [shape["spoken_names"].get(m.code, m.name_zh) for m in self.medicines]
-        self.note_texts = np.array(
-            [
-                [text_field(template.format(medicine=name)) for name in spoken]
-                for group in templates
-                for template in group
-            ],
-            dtype=object,
+        written = [
+            [template.format(medicine=name) for name in spoken]
+            for group in templates
+            for template in group
+        ]
+        self.note_texts = np.array([[text_field(n) for n in row] for row in written], dtype=object)
+        # As create_post stores them: masked by the app's own rules, with their version.
+        self.public_note_texts = np.array(
+            [[text_field(public_note_of(n)) for n in row] for row in written], dtype=object
         )
 
     def chunk(self, seed: int, first_id: int, posts: int) -> Chunk:
@@ -175,6 +180,7 @@ class Planner:
             "location": homes[owner],
             # NULL: left to the database (see Spots.area_codes)
             "area_code": np.array([code or NULL for code in codes], dtype=object)[owner],
+            "area_name": np.array([_area_name(code) for code in codes], dtype=object)[owner],
             "public_position": public_positions(rng, cell_x[owner], cell_y[owner], PUBLIC_SRID),
         }
         self._draw_posts(rng, post)
@@ -287,9 +293,10 @@ class Planner:
             np.where(post["all_sealed"], tag_count + 1, tag_count + 2),
         )
         template = self.group_start[group] + (rng.random(n) * self.group_size[group]).astype(int)
-        notes = self.note_texts[template, post["first_medicine"]]
-        notes[rng.random(n) < shape["empty_note_share"]] = ""
-        post["note"] = notes
+        empty = rng.random(n) < shape["empty_note_share"]
+        for column, texts in (("note", self.note_texts), ("public_note", self.public_note_texts)):
+            post[column] = texts[template, post["first_medicine"]]
+            post[column][empty] = ""
         hints = self.hints[rng.integers(len(self.hints), size=n)]
         hints[rng.random(n) >= shape["address_hint_share"]] = NULL
         post["hint"] = hints
@@ -349,6 +356,9 @@ def _post_text(post: dict) -> str:
         post["public_position"],
         post["area_code"].tolist(),
         post["note"].tolist(),
+        post["public_note"].tolist(),
+        [str(MASKING_VERSION)] * len(kinds),
+        post["area_name"].tolist(),
         post["hint"].tolist(),
         post["urgency"].tolist(),
         post["contact"].tolist(),
@@ -386,6 +396,11 @@ def _item_text(post: dict, items: dict) -> str:
             strict=True,
         )
     )
+
+
+def _area_name(code: str | None) -> str:
+    """area_name as create_post stores it: the division's name (NULL: left to the database)."""
+    return NULL if code is None else text_field(district(code).name_zh)
 
 
 def _strings(column: list) -> list[str]:

@@ -1,11 +1,13 @@
 """What both reference servers share: the square's nearest-first query as bare SQL, and the page
 built from its rows with the same JSON fields as GET /api/v1/posts.
 
-Bare on purpose (issue 7): no ORM, no marshmallow, no app factory; the SQL does what our service
-does for an unfiltered nearest-first page (KNN over the partial GiST index, 20 rows), with the
-items, medicine names and area name joined in the same statement. Notes are shown as stored:
-the references do not run the personal-data masking our square applies (bench posts' notes hold
-none), which is one of the layers the comparison prices.
+Bare on purpose (issues 7 and 16): no ORM, no marshmallow, no app factory; the SQL does what our
+service does for an unfiltered nearest-first page (KNN over the partial GiST index, 20 rows),
+with the items and medicine names joined in the same statement, and reads the same stored
+public fields ours does: the masked note (public_note), the grid point (public_position, turned
+into WGS 84 in Python as ours does) and the area name. What the references do not do: parse the
+query with a schema (they read lat and lng only), sign a cursor (theirs is the last id), speak
+English (Chinese only), check a token, or write the request log.
 """
 
 import os
@@ -13,7 +15,7 @@ import os
 import orjson
 import yaml
 
-from geo.mercator import to_mercator
+from geo.mercator import from_mercator, to_mercator
 from geo.points import LonLat, great_circle_metres
 from geo.privacy import public_distance
 
@@ -25,14 +27,13 @@ with open(os.path.join(ROOT, "app", "catalog", "data", "rules.yaml"), encoding="
 
 # {x} and {y}: the driver's placeholders for the asker's Web Mercator point.
 SQUARE_SQL = """
-SELECT p.id, p.kind, p.status, p.note, p.urgency, p.area_code, d.name_zh,
-       ST_X(ST_Transform(p.public_position, 4326)), ST_Y(ST_Transform(p.public_position, 4326)),
+SELECT p.id, p.kind, p.status, p.public_note, p.urgency, p.area_code, p.area_name,
+       ST_X(p.public_position), ST_Y(p.public_position),
        p.created_at, p.expires_at, p.resolved_at, items.json
   FROM (SELECT * FROM posts
          WHERE status = 'open' AND expires_at > now()
          ORDER BY public_position <-> ST_SetSRID(ST_MakePoint({x}, {y}), 3857)
          LIMIT 20) AS p
-  LEFT JOIN districts d ON d.code = p.area_code
  CROSS JOIN LATERAL (
        SELECT json_agg(json_build_object(
                 'medicine', json_build_object('code', m.code, 'name', m.name_zh),
@@ -77,7 +78,8 @@ def page_json(rows, lat: float, lng: float) -> bytes:
         items = orjson.loads(items_json)
         for item in items:
             item["unit_label"] = UNIT_LABELS.get(item["unit"])
-        shown = public_distance(great_circle_metres(reader, LonLat(x, y)))
+        point = from_mercator(x, y)
+        shown = public_distance(great_circle_metres(reader, point))
         posts.append(
             {
                 "id": post_id,
@@ -89,8 +91,8 @@ def page_json(rows, lat: float, lng: float) -> bytes:
                 "area_code": area_code,
                 "area_name": area_name,
                 "approximate_location": {
-                    "lat": round(y, 6),
-                    "lng": round(x, 6),
+                    "lat": round(point.lat, 6),
+                    "lng": round(point.lon, 6),
                     "coordinate_system": "wgs84",
                 },
                 "distance": {

@@ -1,14 +1,17 @@
-"""The bench run of issue 7 (`make bench` calls it after loading the data):
+"""The bench run of issues 7 and 16 (`make bench` calls it after loading the data):
 
+0. CPU and SQL statements per request of the square, a post's page and a create, in-process
+   (bench/cpu.py: the shared machine's req/s move from run to run, CPU per request does not);
 1. mixed load against our service, served as `make run` serves it: square reads, post details,
    contact reveals and new posts, one wrk per endpoint in parallel, RSS at start and end;
 2. square-only runs of ours, the bare Flask reference and the FastAPI peer, same URLs;
 3. creating posts flat out, then a check that every 201 is exactly one post;
-4. EXPLAIN of every square query shape and pgbench of the bare SQL;
+4. EXPLAIN of every square query shape and pgbench of the bare SQL, PGBENCH_RUNS times;
 5. bench/results.json and docs/PERFORMANCE.md (bench/report.py).
 
 Knobs (environment): DURATION (mixed run, seconds; 600), CONNECTIONS (16), WORKERS (2),
-COMPARE_SECONDS (30), CREATE_SECONDS (30), PGBENCH_SECONDS (15), BENCH_PORT (8600).
+COMPARE_SECONDS (30), CREATE_SECONDS (30), PGBENCH_SECONDS (15), PGBENCH_RUNS (3),
+CPU_REQUESTS (300), BENCH_PORT (8600).
 """
 
 import json
@@ -19,7 +22,7 @@ from datetime import UTC, datetime
 
 from app import create_app
 from app.extensions import db
-from bench import database, fixtures, report, servers, wrk
+from bench import cpu, database, fixtures, report, servers, wrk
 
 HOST = "127.0.0.1"
 # Share of the mixed run's connections per endpoint; the square takes what is left.
@@ -35,26 +38,30 @@ def knobs() -> dict:
         "compare_seconds": int(os.environ.get("COMPARE_SECONDS", 30)),
         "create_seconds": int(os.environ.get("CREATE_SECONDS", 30)),
         "pgbench_seconds": int(os.environ.get("PGBENCH_SECONDS", 15)),
+        "pgbench_runs": int(os.environ.get("PGBENCH_RUNS", 3)),
+        "cpu_requests": int(os.environ.get("CPU_REQUESTS", 300)),
         "port": int(os.environ.get("BENCH_PORT", 8600)),
     }
 
 
+# Limits raised so the few load users can reveal and post all run long (the limits are per
+# user per day), for the bench's server and the in-process CPU figures alike.
+RAISED_LIMITS = {
+    "CONTACT_REVEALS_PER_DAY": "1000000000",
+    "OPEN_POSTS_PER_USER": "1000000000",
+    "ACCESS_TOKEN_MINUTES": "600",
+    # wrk calls from one address as a few users, far past any rate limit a real caller has.
+    **{
+        f"RATE_LIMIT_{kind}_{category}": "1000000000 per minute"
+        for kind in ("ADDRESS", "USER")
+        for category in ("READS", "WRITES")
+    },
+}
+
+
 def server_env() -> dict:
-    """The service's environment for the bench: the bench database, and limits raised so the
-    few load users can reveal and post all run long (the limits are per user per day)."""
-    return {
-        **os.environ,
-        "CONTACT_REVEALS_PER_DAY": "1000000000",
-        "OPEN_POSTS_PER_USER": "1000000000",
-        # wrk calls from one address as a few users, far past any rate limit a real caller has.
-        **{
-            f"RATE_LIMIT_{kind}_{category}": "1000000000 per minute"
-            for kind in ("ADDRESS", "USER")
-            for category in ("READS", "WRITES")
-        },
-        "ACCESS_TOKEN_MINUTES": "600",
-        "PYTHONPATH": servers.ROOT,
-    }
+    """The service's environment for the bench: the bench database and RAISED_LIMITS."""
+    return {**os.environ, **RAISED_LIMITS, "PYTHONPATH": servers.ROOT}
 
 
 def say(message: str) -> None:
@@ -105,6 +112,11 @@ def main() -> int:
         results["load_average_start"] = float(handle.read().split()[0])
     work = tempfile.mkdtemp(prefix="medshare-bench-")
     say(f"request files and server logs in {work}")
+    say(f"CPU and statements per request, in-process, {k['cpu_requests']} requests each")
+    posting = create_app(OPEN_POSTS_PER_USER=int(RAISED_LIMITS["OPEN_POSTS_PER_USER"]))
+    results["cpu"] = cpu.measure(posting, k["cpu_requests"])
+    for name, figures in results["cpu"].items():
+        say(f"{name}: {figures['cpu_ms']} ms CPU, {figures['statements']} statements a request")
     with app.app_context():
         prepared = fixtures.write_request_files(work)
         files, user_ids = prepared["files"], prepared["load_user_ids"]
@@ -153,8 +165,8 @@ def main() -> int:
         results["versions"] = database.versions()
         say("EXPLAIN of every square query shape")
         results["explain"] = database.explain_all()
-        say(f"pgbench, {k['pgbench_seconds']} s each")
-        results["pgbench"] = database.pgbench_pair(k["pgbench_seconds"])
+        say(f"pgbench, {k['pgbench_runs']} runs of {k['pgbench_seconds']} s each")
+        results["pgbench"] = database.pgbench_runs(k["pgbench_seconds"], k["pgbench_runs"])
     results["finished_at"] = datetime.now(UTC).isoformat()
     load = os.environ.get("BENCH_LOAD_JSON")
     if load and os.path.exists(load):

@@ -4,13 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.areas.service import district_code_at
+from app.areas.service import district_code_at, district_name
 from app.auth.lookup import mask_mobile
 from app.catalog.models import CatalogEdition, Medicine
 from app.catalog.service import load_edition
 from app.extensions import db
 from app.posts.contact import encrypt_phone
 from app.posts.models import Post, PostItem
+from app.posts.public import note_columns
 from app.posts.service import lifetime, public_position_of
 from geo.points import LonLat
 
@@ -50,6 +51,7 @@ def make_post(
     """An open post (by default) of user's, flushed so it has an id."""
     now = datetime.now(UTC)
     created_at = created_at or now
+    area_code = area_code or district_code_at(at)
     items = []
     for position, code in enumerate(medicines):
         medicine = current_medicine(code)
@@ -66,9 +68,10 @@ def make_post(
         catalog_edition_id=items[0].medicine.edition_id,
         location=at.to_ewkt(),
         public_position=public_position_of(at),
-        area_code=area_code or district_code_at(at),
+        area_code=area_code,
+        area_name=district_name(area_code),
         partner_id=partner_id,
-        note=note,
+        **note_columns(note),
         urgency=list(urgency),
         contact_phone_encrypted=encrypt_phone(phone),
         contact_phone_masked=mask_mobile(phone),

@@ -4,7 +4,8 @@ never. Nothing may frame a page unless it says who may."""
 
 import pytest
 
-from app.partners import cors, service
+from app import cors
+from app.partners import service
 
 PARTNER = "https://gov-service.example"
 H5 = "http://127.0.0.1:8000"

@@ -2,14 +2,16 @@
 
 import json
 import logging.config
+import os
 import re
 
 import pytest
 
-from app import gunicorn_conf
 from app.request_log import new_request_id
-from geo.districts import mainland_outline
 from moderation.masking import redact_personal_data
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GRANIAN_LOG_CONFIG = os.path.join(ROOT, "app", "granian_logging.json")
 
 PHONE = "13912345678"
 ID_NUMBER = "11010519491231002X"
@@ -106,33 +108,38 @@ def test_redaction_leaves_ordinary_numbers_alone():
     assert redact_personal_data(text) == text
 
 
-def test_gunicorns_own_log_lines_are_json_and_redacted(capsys):
+def test_granians_own_log_lines_are_json_and_redacted(capsys):
+    """Granian logs a failed request's line, query string included, outside Flask: its log
+    config (what `make run` passes with --log-config) routes that through JsonFormatter."""
     root = logging.getLogger()
     saved_root = (root.handlers[:], root.level)
-    gunicorn_logger = logging.getLogger("gunicorn.error")
+    granian_logger = logging.getLogger("_granian")
+    with open(GRANIAN_LOG_CONFIG, encoding="utf-8") as handle:
+        config = json.load(handle)
     try:
-        logging.config.dictConfig(gunicorn_conf.logconfig_dict)
-        gunicorn_logger.error(
+        logging.config.dictConfig(config)
+        granian_logger.error(
             "Error handling request /api/v1/x?phone=%s&lng=%s", PHONE, COORDINATES[0]
         )
         [line] = capsys.readouterr().err.splitlines()
     finally:
-        gunicorn_logger.handlers.clear()
+        for name in config["loggers"]:
+            logging.getLogger(name).handlers.clear()
         root.handlers[:], root.level = saved_root
     entry = json.loads(line)
-    assert entry["logger"] == "gunicorn.error"
+    assert entry["logger"] == "_granian"
     assert PHONE not in line and COORDINATES[0] not in line
     assert "[phone]" in entry["message"]
-    assert gunicorn_conf.accesslog is None
+    # No access log: app.request_log writes one line per request, with the route, not the path.
+    assert config["loggers"]["granian.access"]["level"] == "WARNING"
+
+
+def test_make_run_serves_with_this_log_config():
+    with open(os.path.join(ROOT, "Makefile"), encoding="utf-8") as handle:
+        assert "--log-config app/granian_logging.json" in handle.read()
 
 
 def test_lines_written_during_a_request_carry_its_request_id(client, log_records):
     client.get("/api/v1/_probe/crash", headers={"X-Request-ID": "trace-me-1"})
     lines = [line for line in log_records() if line["logger"] != "medshare.request"]
     assert lines and all(line["request_id"] == "trace-me-1" for line in lines)
-
-
-def test_each_worker_builds_the_mainland_outline_before_serving():
-    mainland_outline.cache_clear()
-    gunicorn_conf.post_worker_init(None)
-    assert mainland_outline.cache_info().currsize == 1

@@ -8,6 +8,8 @@ from app.extensions import db
 from geo.districts import LEVELS
 from geo.points import WGS84_SRID
 
+AREA_NAME_MAX_LENGTH = 40
+
 
 class District(db.Model):
     """A province (level 1), prefecture (2) or county-level division (3), loaded from
@@ -21,7 +23,7 @@ class District(db.Model):
         String(6), ForeignKey("districts.code"), index=True
     )
     level: Mapped[int] = mapped_column(SmallInteger)
-    name_zh: Mapped[str] = mapped_column(String(40))
+    name_zh: Mapped[str] = mapped_column(String(AREA_NAME_MAX_LENGTH))
     # The GiST index finds the divisions around a point without testing every boundary.
     boundary: Mapped[WKBElement] = mapped_column(
         Geometry("MULTIPOLYGON", srid=WGS84_SRID, spatial_index=True, nullable=False)

@@ -2,8 +2,7 @@ import marshmallow as ma
 from shapely.geometry import mapping
 
 from app.areas.outlines import OUTLINE_MAX_DEGREES
-from app.posts.schemas import CoordinateSystemField, PointSchema
-from app.square.schemas import BoundingBoxField
+from app.place_fields import BoundingBoxField, CoordinateSystemField, PointSchema
 from geo.districts import CODE_PATTERN
 
 DISTRICT_CODE = ma.validate.Regexp(CODE_PATTERN, error="A district code is 6 digits.")

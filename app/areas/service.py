@@ -7,13 +7,12 @@ from dataclasses import dataclass
 import shapely
 from geoalchemy2 import WKBElement
 from geoalchemy2.shape import from_shape
-from sqlalchemy import delete, func, literal, select, tuple_, update
+from sqlalchemy import delete, func, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
 from app.areas.models import District
 from app.errors import DomainError
 from app.extensions import db
-from app.posts.models import Post
 from geo.districts import CODE_PATTERN, PROVINCE, SLACK_DEGREES, all_districts, code_prefix
 from geo.points import WGS84_SRID, LonLat
 
@@ -129,13 +128,22 @@ def _table_fingerprint():
     return select(func.md5(func.string_agg(line, aggregate_order_by(literal("\n"), District.code))))
 
 
-def _finest_district_code(where):
+def finest_district_code(where, *also):
+    """The code (and the `also` columns) of the finest division at a point: a select of one
+    row or none, for district_code_at and for statements that fold the lookup in."""
     return (
-        select(District.code)
+        select(District.code, *also)
         .where(func.ST_DWithin(District.boundary, where, SLACK_DEGREES))
         .order_by(func.ST_Distance(District.boundary, where), District.level.desc())
         .limit(1)
     )
+
+
+def district_name(code: str | None) -> str | None:
+    """The Chinese name of a division, for a post's area_name; None for no or an unknown code."""
+    if code is None:
+        return None
+    return db.session.scalar(select(District.name_zh).where(District.code == code))
 
 
 def district_code_at(point: LonLat) -> str | None:
@@ -149,17 +157,7 @@ def district_code_at(point: LonLat) -> str | None:
     Returns:
         The 6-digit code, or None for a point outside China (or well out at sea).
     """
-    return db.session.scalar(_finest_district_code(func.ST_GeomFromEWKT(point.to_ewkt())))
-
-
-def fill_area_codes(post_ids: list[int]) -> None:
-    """Set each of these posts' area_code as district_code_at would, in one statement (bulk
-    loads such as the demo data)."""
-    db.session.execute(
-        update(Post)
-        .where(Post.id.in_(post_ids))
-        .values(area_code=_finest_district_code(Post.location).scalar_subquery())
-    )
+    return db.session.scalar(finest_district_code(func.ST_GeomFromEWKT(point.to_ewkt())))
 
 
 def district_area(code: str) -> DistrictArea:

@@ -10,15 +10,14 @@ and is then deleted as DELETE /me deletes. Two accounts that both hold something
 import logging
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
+from app.auth.events import account_folded, account_holdings
 from app.auth.lookup import lookup_digest, mask_mobile
 from app.auth.models import SIGN_IN_COLUMNS, User
 from app.auth.service import MobileInUse, bind_mobile, record_verification
 from app.errors import DomainError
 from app.extensions import db
-from app.me.service import erase_account
-from app.posts.models import Post
 
 audit_log = logging.getLogger("medshare.audit")
 
@@ -66,7 +65,7 @@ def link_mobile(caller: User, mobile: str) -> User:
     if any(getattr(kept, column) not in (None, digest) for column, digest in moved.items()):
         raise LinkConflict
     # The folded account lets go first: each of these is unique.
-    erase_account(folded)
+    _erase(folded)
     db.session.flush()
     for column, moved_digest in moved.items():
         setattr(kept, column, moved_digest)
@@ -80,7 +79,15 @@ def link_mobile(caller: User, mobile: str) -> User:
 
 
 def _holds_nothing(user: User) -> bool:
-    """Whether the account has nothing a person would lose: no verified identity, no post."""
+    """Whether the account has nothing a person would lose: no verified identity, and nothing
+    an area above holds for it (a post)."""
     if user.verification("identity") is not None:
         return False
-    return not db.session.scalar(select(exists().where(Post.user_id == user.id)))
+    return not any(held for _area, held in account_holdings.send(user))
+
+
+def _erase(folded: User) -> None:
+    if not account_folded.receivers:
+        # Nobody would erase it: the account would live on with its posts' numbers and spots.
+        raise RuntimeError("no area erases a folded account")
+    account_folded.send(folded)

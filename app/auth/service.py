@@ -4,17 +4,17 @@ import logging
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.events import account_barred
 from app.auth.lookup import lookup_digest, mask_mobile
 from app.auth.models import VERIFICATION_LEVELS, User, UserVerification
 from app.auth.tokens import end_all_sessions
 from app.auth.wechat import WeChatIdentity
 from app.errors import DomainError
 from app.extensions import db
-from app.posts.models import LIVE_STATUSES, Post
 
 audit_log = logging.getLogger("medshare.audit")
 # VERIFICATION_LEVELS runs from the lowest level to the highest.
@@ -194,12 +194,7 @@ def bar_user(user: User) -> None:
     next request, and its posts that are, or could again be, on the square are removed."""
     user.status = "banned"
     end_all_sessions(user.id)
-    # A banned poster's posts leave the square at once: nobody should be sent to call them.
-    db.session.execute(
-        update(Post)
-        .where(Post.user_id == user.id, Post.status.in_(LIVE_STATUSES))
-        .values(status="removed")
-    )
+    account_barred.send(user)
 
 
 def _holder_of_mobile(digest: bytes) -> int | None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, g
 from flask_jwt_extended import create_access_token, create_refresh_token, jwt_required
 from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
 
 from app.auth.models import AuthSession, User
 from app.errors import DomainError, problem_response
@@ -134,9 +135,18 @@ def _token_pair(session_id: int, user_id: int, generation: int) -> TokenPair:
 def _session_for(claims: dict) -> AuthSession | None:
     """The token's session with its account, read once per request."""
     if "auth_session" not in g:
-        g.auth_session = db.session.execute(
-            select(AuthSession).join(AuthSession.user).where(AuthSession.id == claims.get("sid"))
-        ).scalar_one_or_none()
+        # One statement: the session, its account and the account's levels (what posting and
+        # revealing a contact check), not one for each.
+        g.auth_session = (
+            db.session.execute(
+                select(AuthSession)
+                .join(AuthSession.user)
+                .options(contains_eager(AuthSession.user).joinedload(User.verifications))
+                .where(AuthSession.id == claims.get("sid"))
+            )
+            .unique()
+            .scalar_one_or_none()
+        )
     return g.auth_session
 
 

@@ -21,7 +21,7 @@ from app.auth.tokens import TokenPair, start_session
 from app.auth.wechat_web import official_account
 from app.errors import DomainError
 from app.extensions import db
-from app.h5.origin import NotAnH5Page, page_url
+from app.h5_origin import NotAnH5Page, page_url
 
 SIGN_IN_CLIENT = "h5"
 STATE_BYTES = 24

@@ -16,9 +16,10 @@ from app.extensions import db
 from app.moderation import decisions, intake, queue
 from app.moderation.cases import open_case_of
 from app.moderation.models import ModerationCase
+from app.posts.create import create_post
 from app.posts.models import Post
+from app.posts.presenter import Reader
 from app.posts.schemas import PostCreateSchema
-from app.posts.service import create_post
 from app.staff import service as staff_service
 from app.staff.models import StaffAccount
 from app.staff.service import StaffCredentials, StaffNotFound
@@ -134,8 +135,8 @@ def _screened_post(person: User, note: str, number: int, rng: random.Random) -> 
             "location": {"lat": spot.lat, "lng": spot.lon},
         }
     )
-    post, _created = create_post(person, body)
-    return post
+    _answer, post_id, _created = create_post(person, body, None, Reader())
+    return db.session.get(Post, post_id)
 
 
 def _decide_then_appeal(post: Post, moderator: StaffAccount, shape: dict) -> None:

@@ -16,7 +16,6 @@ import yaml
 from flask import current_app
 from sqlalchemy import exists, insert, select
 
-from app.areas.service import fill_area_codes
 from app.auth.identity import check_character, id_number_digest
 from app.auth.lookup import mask_mobile
 from app.auth.models import User, UserVerification
@@ -26,8 +25,10 @@ from app.extensions import db
 from app.me.models import Consent
 from app.me.names import mask_name
 from app.me.service import policies
+from app.posts.areas import fill_area_codes
 from app.posts.contact import encrypt_phone
 from app.posts.models import Post, PostItem
+from app.posts.public import note_columns
 from app.posts.service import lifetime, public_position_of
 from geo.cities import City, cities
 from geo.coordinates import in_mainland_china
@@ -180,7 +181,7 @@ class _Seeder:
             "location": home.to_ewkt(),
             "public_position": public_position_of(home),
             "area_code": None,
-            "note": self._note(kind, urgency, items),
+            **note_columns(self._note(kind, urgency, items)),
             "address_hint": self.rng.choice(shape["address_hints"]) if hint else None,
             "urgency": urgency,
             "contact_phone_encrypted": encrypt_phone(phone),

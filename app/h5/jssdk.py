@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 
 from app.auth.wechat_web import official_account
-from app.h5.origin import NotAnH5Page, page_url
+from app.h5_origin import NotAnH5Page, page_url
 
 NONCE_BYTES = 12
 

@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 
 from app.errors import DomainError
 from app.h5.embedding import frame_ancestors
-from app.h5.origin import H5_PREFIX
+from app.h5_origin import H5_PREFIX
 from app.i18n import locale_page_text
 
 WEB_DIR = os.path.join(os.path.dirname(__file__), "web")

@@ -1,4 +1,4 @@
-"""Who a request is counted against, and whether it reads or writes.
+"""Who a request is counted against.
 
 A caller is counted by each name it has: its client address (IPv6 by the /64 a household or a
 phone is given, since one device can hop between the addresses in it), the signed-in user its
@@ -12,19 +12,8 @@ from flask_jwt_extended import decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import PyJWTError
 
-READ, WRITE = "reads", "writes"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# POSTs that only read: the square's filters in a body, for polygons too long for a URL.
-READ_ENDPOINTS = frozenset({"posts.Search"})
 IPV6_GROUP_PREFIX = 64
 BEARER_PREFIX = "Bearer "
-
-
-def category() -> str:
-    """READ for the methods that change nothing and for READ_ENDPOINTS, else WRITE."""
-    if request.method in SAFE_METHODS or request.endpoint in READ_ENDPOINTS:
-        return READ
-    return WRITE
 
 
 def address_key() -> str:

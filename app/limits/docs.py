@@ -3,7 +3,6 @@ operation, and the limits themselves, read from config, in the document's descri
 
 from apispec import BasePlugin
 
-from app.limits.callers import READ, WRITE
 from app.limits.limiter import (
     API_PREFIX,
     HEADER_LIMIT,
@@ -12,6 +11,7 @@ from app.limits.limiter import (
     HEADER_RESET,
     LIMIT_SETTINGS,
 )
+from app.request_kind import READ, WRITE
 
 HEADERS = {
     HEADER_LIMIT: "Requests the tightest limit counting this call allows in its window",

@@ -18,8 +18,8 @@ from limits.errors import StorageError
 
 from app.errors import TryAgainLater
 from app.limits import callers
-from app.limits.callers import READ, WRITE
 from app.partners.context import current_partner
+from app.request_kind import READ, WRITE, category
 
 log = logging.getLogger("medshare.limits")
 API_PREFIX = "/api/"
@@ -80,7 +80,7 @@ class ApiLimiter(Limiter):
             self._without_store()
 
     def _without_store(self) -> None:
-        if callers.category() == WRITE:
+        if category() == WRITE:
             retry = current_app.config["RATE_LIMIT_STORE_RETRY_SECONDS"]
             raise RateLimitsUnavailable(retry, seconds=retry)
         g.rate_limits_skipped = True
@@ -121,12 +121,12 @@ def _limit(limits_for, key_function) -> ApplicationLimit:
     return ApplicationLimit(
         limit_provider=limits_for,
         key_function=key_function,
-        scope=lambda _endpoint: callers.category(),
+        scope=lambda _endpoint: category(),
     )
 
 
 def _setting(kind: str) -> str:
-    return current_app.config[LIMIT_SETTINGS[kind][callers.category()]]
+    return current_app.config[LIMIT_SETTINGS[kind][category()]]
 
 
 def _address_limits() -> str:
@@ -156,7 +156,7 @@ def _partner_limits() -> str:
         return ""
     # A tier since taken out of config: the default tier's limits rather than none.
     tier = tiers.get(partner.tier) or tiers[current_app.config["PARTNER_DEFAULT_TIER"]]
-    return tier[callers.category()]
+    return tier[category()]
 
 
 def _unlimited() -> bool:

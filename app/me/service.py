@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 import yaml
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.events import account_folded
 from app.auth.identity import id_number_digest
 from app.auth.models import DEFAULT_DISPLAY_NAME, SIGN_IN_COLUMNS, User, UserVerification
 from app.auth.service import record_verification
@@ -23,11 +24,10 @@ from app.china_time import today_in_china
 from app.errors import DomainError, FieldsInvalid, TryAgainLater
 from app.extensions import db
 from app.me.documents import DocumentRejected, check_document
+from app.me.events import account_deleted, consent_withdrawn
 from app.me.models import Consent, VerificationAttempt
 from app.me.names import NAME_FIELD, NameRejected, mask_name, normalise_name
 from app.me.providers import Outcome, ProviderUnavailable, identity_provider
-from app.posts.models import LIVE_STATUSES, Post
-from geo.points import WGS84_SRID
 
 POLICIES_PATH = os.path.join(os.path.dirname(__file__), "data", "policies.yaml")
 IDENTITY_PURPOSE = "identity_verification"
@@ -127,7 +127,7 @@ def verify_identity(user: User, name: str, document_type: str, document_number: 
     require_consent(user, IDENTITY_PURPOSE)
     # One verification at a time per account, so that two requests can neither both take the
     # last attempt nor both verify it; the reloaded account shows what an earlier one did.
-    db.session.refresh(user, with_for_update=True)
+    db.session.refresh(user, with_for_update={"of": User})
     if user.verification("identity") is not None:
         raise AlreadyVerified
     config = current_app.config
@@ -158,6 +158,27 @@ def verify_identity(user: User, name: str, document_type: str, document_number: 
     record_verification(user, "identity", provider.name)
     db.session.commit()
     return user
+
+
+def consents_in_force(user_id) -> ColumnElement:
+    """An array of the purposes a user's consents in force are for (user_id: a value or a
+    column), for statements that check them along with other things."""
+    return (
+        select(func.array_agg(Consent.purpose))
+        .where(Consent.user_id == user_id, Consent.withdrawn_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def require_consents_among(given, *purposes: str) -> None:
+    """require_consent for each purpose, in order, against what consents_in_force gave.
+
+    Raises:
+        ConsentRequired: naming the first purpose given lacks.
+    """
+    for purpose in purposes:
+        if purpose not in (given or ()):
+            raise ConsentRequired(purpose)
 
 
 def require_consent(user: User, purpose: str) -> None:
@@ -218,8 +239,9 @@ def withdraw_consent(user: User, purpose: str) -> None:
     """Withdraw a consent; what relied on it stops at once.
 
     identity_verification: the identity level, the number's HMAC and the masked name go.
-    location, contact: the user's open and expired posts are withdrawn, so none can come back
-    to the square by renewal; every post's exact spot, or number and meeting hint, is erased.
+    Each purpose also withdraws the user's posts that are or could again be on the square
+    (posting needs all three), and location and contact erase every post's exact spot, or
+    number and meeting hint (app.posts.lifecycle answers consent_withdrawn).
     Withdrawing what is not in force still undoes its effects (accounts verified before
     consents were recorded have none to withdraw).
 
@@ -229,7 +251,9 @@ def withdraw_consent(user: User, purpose: str) -> None:
     if purpose not in policies():
         raise UnknownPurpose
     _end_consents(user, Consent.purpose == purpose)
-    WITHDRAWAL_EFFECTS[purpose](user)
+    if purpose == IDENTITY_PURPOSE:
+        _forget_identity(user)
+    consent_withdrawn.send(user, purpose=purpose)
     db.session.commit()
 
 
@@ -239,9 +263,15 @@ def delete_account(user: User) -> None:
     db.session.commit()
 
 
+@account_folded.connect
+def _erase_folded_account(user: User, **_kwargs) -> None:
+    erase_account(user)
+
+
 def erase_account(user: User) -> None:
-    """Delete an account in the caller's transaction: personal data cleared, posts withdrawn,
-    every token revoked.
+    """Delete an account in the caller's transaction: personal data cleared, posts withdrawn and
+    erased as a deleted post is (app.posts.lifecycle answers account_deleted), every token
+    revoked.
 
     The row stays, marked "deleted", so the posts and reports that point at it keep their
     history; nothing in it can be traced back to a person.
@@ -254,8 +284,7 @@ def erase_account(user: User) -> None:
     db.session.execute(delete(UserVerification).where(UserVerification.user_id == user.id))
     db.session.execute(delete(VerificationAttempt).where(VerificationAttempt.user_id == user.id))
     _end_consents(user)
-    _forget_post_locations(user)
-    _forget_post_contacts(user)
+    account_deleted.send(user)
     end_all_sessions(user.id)
 
 
@@ -319,8 +348,6 @@ def _record_attempt(user: User, now: datetime, outcome: str) -> None:
 
 
 def _forget_identity(user: User) -> None:
-    # Posting needs the identity level: without it, the user's posts leave the square.
-    _withdraw_live_posts(user)
     user.id_number_hmac = None
     user.display_name = DEFAULT_DISPLAY_NAME
     db.session.execute(
@@ -329,40 +356,3 @@ def _forget_identity(user: User) -> None:
         )
     )
     db.session.expire(user, ["verifications"])
-
-
-def _withdraw_live_posts(user: User) -> None:
-    # Expired, held and hidden posts too: a renewal or a moderator's approval would otherwise
-    # put them back, without a number or a spot.
-    db.session.execute(
-        update(Post)
-        .where(Post.user_id == user.id, Post.status.in_(LIVE_STATUSES))
-        .values(status="withdrawn")
-    )
-
-
-def _forget_post_locations(user: User) -> None:
-    """Live posts are withdrawn; every post keeps only its public grid point."""
-    _withdraw_live_posts(user)
-    db.session.execute(
-        update(Post)
-        .where(Post.user_id == user.id)
-        .values(location=func.ST_Transform(Post.public_position, WGS84_SRID))
-    )
-
-
-def _forget_post_contacts(user: User) -> None:
-    """Live posts are withdrawn; no post keeps a number or meeting hint."""
-    _withdraw_live_posts(user)
-    db.session.execute(
-        update(Post)
-        .where(Post.user_id == user.id)
-        .values(contact_phone_encrypted=None, contact_phone_masked=None, address_hint=None)
-    )
-
-
-WITHDRAWAL_EFFECTS = {
-    IDENTITY_PURPOSE: _forget_identity,
-    "location": _forget_post_locations,
-    "contact": _forget_post_contacts,
-}

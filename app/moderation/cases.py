@@ -4,12 +4,15 @@ A post has at most one open case; what arrives while it is open (another report,
 joins it. Every change bumps the case's version, so a decision made without seeing it is stale.
 """
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.moderation import audit
 from app.moderation.models import ModerationCase, Report
-from app.posts.models import RENEWABLE_STATUSES, Post
+from app.posts import lifecycle
+from app.posts.models import Post
 from moderation.masking import mask_personal_data
 from moderation.screening import load_rules, screen
 
@@ -24,24 +27,17 @@ APPEAL_WEIGHT = 5
 SCREENED_FIELDS = ("note", "address_hint")
 
 
-def screen_post(
-    post: Post, *, new: bool = False, edited_from: str | None = None, masked_by_hand=False
-) -> bool:
-    """Screen a new or edited post's free text for trading; hold it for a moderator on a hit.
+@dataclass(frozen=True)
+class Screening:
+    """Screening's hits on a post's free text ([{field, rule_id, kind, severity, start, end}])
+    under one version of the rules."""
 
-    The caller has flushed the post and commits.
+    hits: list[dict]
+    rules_version: str
 
-    Args:
-        new: the post was made in this transaction, so it has no case to look up (a query
-            saved on every create).
-        edited_from: the note before an owner's edit; the edit is audited, masked, so the
-            moderator can still see what a held post said when it was held.
-        masked_by_hand: a moderator had masked the old note by hand, so the new one goes back to
-            a moderator whether or not a rule hits: automatic masking missed something before.
 
-    Returns:
-        Whether the post is held (or stays held) for review.
-    """
+def screening_of(texts: dict[str, str | None]) -> Screening:
+    """Run the trading rules over each screened field (SCREENED_FIELDS: text or None)."""
     rules = load_rules()
     hits = [
         {
@@ -53,26 +49,70 @@ def screen_post(
             "end": hit.end,
         }
         for field in SCREENED_FIELDS
-        for hit in screen(getattr(post, field) or "", rules)
+        for hit in screen(texts.get(field) or "", rules)
     ]
-    case = None if new else open_case_of(post.id)
+    return Screening(hits, str(rules.version))
+
+
+def hold_new_post(post_id: int, kind: str, urgency: list[str], screening: Screening) -> None:
+    """Open the screening case of a post made held in this transaction (screening_of hit it).
+
+    Two statements: the case, and the hold's audit entry. A new post has no reports, so its
+    priority needs no query.
+    """
+    severity = max(hit["severity"] for hit in screening.hits)
+    urgent = kind == "need" and bool(urgency)
+    case = ModerationCase(
+        post_id=post_id,
+        kind="screening",
+        rule_hits=screening.hits,
+        rules_version=screening.rules_version,
+        priority=SEVERITY_WEIGHT * severity + URGENT_NEED_WEIGHT * urgent,
+    )
+    db.session.add(case)
+    db.session.flush()
+    audit.record(
+        "hold.screening",
+        case_id=case.id,
+        post_id=post_id,
+        before={"post_status": "open"},
+        after={"post_status": "held"},
+    )
+
+
+def screen_post(post: Post, *, edited_from: str, masked_by_hand: bool) -> bool:
+    """Screen an edited note for trading; hold the post for a moderator on a hit.
+
+    The caller has flushed the post and commits.
+
+    Args:
+        edited_from: the note before the owner's edit; the edit is audited, masked, so the
+            moderator can still see what a held post said when it was held.
+        masked_by_hand: a moderator had masked the old note by hand, so the new one goes back to
+            a moderator whether or not a rule hits: automatic masking missed something before.
+
+    Returns:
+        Whether the post is held (or stays held) for review.
+    """
+    screening = screening_of({field: getattr(post, field) for field in SCREENED_FIELDS})
+    hits = screening.hits
+    case = open_case_of(post.id)
     if case is None and not hits and not masked_by_hand:
         return False
     if case is None:
         case = open_case(post, "screening")
     earlier_hits = case.rule_hits
     case.rule_hits = hits
-    case.rules_version = str(rules.version)
+    case.rules_version = screening.rules_version
     changed(case, post)
-    if edited_from is not None:
-        audit.record(
-            "edit.note",
-            user_id=post.user_id,
-            case_id=case.id,
-            post_id=post.id,
-            before={"note": mask_personal_data(edited_from), "rule_hits": earlier_hits},
-            after={"note": mask_personal_data(post.note), "rule_hits": hits},
-        )
+    audit.record(
+        "edit.note",
+        user_id=post.user_id,
+        case_id=case.id,
+        post_id=post.id,
+        before={"note": mask_personal_data(edited_from), "rule_hits": earlier_hits},
+        after={"note": mask_personal_data(post.note), "rule_hits": hits},
+    )
     if hits:
         hold(post, case, "hold.screening")
     elif masked_by_hand:
@@ -85,10 +125,9 @@ def hold(post: Post, case: ModerationCase, action: str) -> None:
 
     An expired post is held too: its owner could otherwise renew it straight back on.
     """
-    if post.status not in RENEWABLE_STATUSES:
-        return
     before = post.status
-    post.status = "held"
+    if not lifecycle.hold(post):
+        return
     audit.record(
         action,
         case_id=case.id,

@@ -17,14 +17,14 @@ from app.moderation import audit
 from app.moderation.intake import last_decision
 from app.moderation.models import ModerationCase
 from app.moderation.queue import CaseClosed, holds_lease, locked_case
+from app.posts import lifecycle
 from app.posts.models import Post
+from app.posts.public import write_note
 from app.staff.models import StaffAccount
 from moderation.masking import find_personal_data
 
 # Characters a moderator may put over the note's own to hide them.
 MASK_CHARACTERS = frozenset("*＊")
-# Post statuses a decision can move a post out of; a post its owner deleted or withdrew stays so.
-MODERATED_STATUSES = ("open", "expired", "held", "hidden", "removed", "resolved")
 # Decisions that put a post back up: they cannot apply to a banned or deleted account's post, nor
 # to one its owner deleted or withdrew (remove closes such an item).
 REOPENING = frozenset({"approve", "dismiss_reports", "edit_masking"})
@@ -92,7 +92,7 @@ def decide(
         raise FieldsInvalid(errors={"public_note": [PUBLIC_NOTE_ONLY_FOR_MASKING]})
     poster = db.session.get(User, post.user_id)
     if decision in REOPENING and (
-        poster.status != "active" or post.status not in MODERATED_STATUSES
+        poster.status != "active" or post.status not in lifecycle.MODERATED
     ):
         # Nothing would happen; saying so beats recording a decision that did nothing.
         raise DecisionNotApplicable
@@ -125,17 +125,16 @@ def _approve(case, post, poster, _public_note) -> None:
     _close_reports(case, "dismissed")
     if case.kind == "appeal" and poster.status == "active":
         _undo(last_decision(post.id).decision, post)
-    _set_status(post, "open")
+    lifecycle.approve(post)
 
 
 def _undo(appealed: str, post: Post) -> None:
     # The appeal says the moderator was wrong: what their decision did to the post goes, and
     # only that (a post its owner resolved after a masking stays resolved).
-    if appealed == "mark_resolved" and post.status == "resolved":
-        post.status = "open"
-        post.resolved_at = None
+    if appealed == "mark_resolved":
+        lifecycle.reopen(post)
     elif appealed == "edit_masking":
-        post.public_note = None
+        write_note(post, post.note)
 
 
 def _dismiss_reports(case, post, _poster, _public_note) -> None:
@@ -143,17 +142,17 @@ def _dismiss_reports(case, post, _poster, _public_note) -> None:
         # With rule hits, the reports are not all that holds the post: approve judges both.
         raise DecisionNotApplicable
     _close_reports(case, "dismissed")
-    _set_status(post, "open")
+    lifecycle.approve(post)
 
 
 def _hide(case, post, _poster, _public_note) -> None:
     _close_reports(case, "upheld")
-    _set_status(post, "hidden")
+    lifecycle.hide(post)
 
 
 def _remove(case, post, _poster, _public_note) -> None:
     _close_reports(case, "upheld")
-    _set_status(post, "removed")
+    lifecycle.remove(post)
 
 
 def _warn(case, post, poster, public_note) -> None:
@@ -163,9 +162,7 @@ def _warn(case, post, poster, public_note) -> None:
 
 def _mark_resolved(case, post, _poster, _public_note) -> None:
     _close_reports(case, "upheld")
-    if post.status in MODERATED_STATUSES and post.status != "resolved":
-        post.status = "resolved"
-        post.resolved_at = datetime.now(UTC)
+    lifecycle.mark_resolved(post)
 
 
 def _edit_masking(case, post, _poster, public_note) -> None:
@@ -175,8 +172,8 @@ def _edit_masking(case, post, _poster, public_note) -> None:
         # It replaces the automatic masking everyone else sees, so it must hide at least as much.
         raise FieldsInvalid(errors={"public_note": [MASKING_MUST_HIDE_PERSONAL_DATA]})
     _close_reports(case, "upheld")
-    post.public_note = public_note
-    _set_status(post, "open")
+    write_note(post, post.note, hand_masked_note=public_note)
+    lifecycle.approve(post)
 
 
 def _ban(case, post, poster, _public_note) -> None:
@@ -204,20 +201,6 @@ def _only_hides(note: str, public_note: str) -> bool:
     )
 
 
-def _set_status(post: Post, status: str) -> None:
-    if post.status not in MODERATED_STATUSES or post.status == status:
-        return
-    if status == "open" and post.status in ("resolved", "expired", "open"):
-        # Approving leaves a post its owner resolved, or whose time ran out, as it was.
-        return
-    if status == "open" and post.user.status != "active":
-        # A ban removed the poster's posts; deciding one of their other items must not undo it.
-        return
-    post.status = status
-    if post.resolved_at is not None:
-        post.resolved_at = None
-
-
 def _open_reports(case: ModerationCase) -> list:
     return [report for report in case.reports if report.state == "open"]
 
@@ -233,7 +216,8 @@ def _snapshot(case: ModerationCase, post: Post, poster: User) -> dict:
     return {
         "case_state": case.state,
         "post_status": post.status,
-        "public_note": post.public_note,
+        # The moderator's own masking, as edit_masking set it (None: the automatic one shows).
+        "public_note": post.hand_masked_note,
         "poster_status": poster.status,
         "reports": {str(report.id): report.state for report in case.reports},
     }

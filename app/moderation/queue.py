@@ -16,7 +16,6 @@ from app.extensions import db
 from app.moderation import audit
 from app.moderation.models import CASE_KINDS, AuditEntry, ModerationCase, Report
 from app.posts.models import Post
-from app.posts.views import public_note
 from app.staff.models import StaffAccount
 from moderation.masking import Finding, find_personal_data
 
@@ -187,7 +186,7 @@ def review(case_id: int, staff: StaffAccount) -> CaseReview:
         post=post,
         original_note=post.note,
         note_findings=find_personal_data(post.note),
-        masked_note=public_note(post),
+        masked_note=post.public_note,
         reports=list(case.reports),
         history=poster_history(post),
         trail=audit.trail(case_id=case.id),

@@ -7,10 +7,8 @@ key's secret is printed once, here, and stored nowhere.
 import contextlib
 
 import click
-from flask import Flask
 
-from app.cli import medshare_cli, refusal_error
-from app.errors import DomainError
+from app.errors import DomainError, refusal_text
 from app.partners import service
 from app.partners.models import KEY_KINDS, PARTNER_STATUSES
 
@@ -125,7 +123,7 @@ def _refusals():
     try:
         yield
     except DomainError as error:
-        raise refusal_error(error) from error
+        raise click.ClickException(refusal_text(error)) from error
 
 
 COMMANDS = (
@@ -136,8 +134,3 @@ COMMANDS = (
     rotate_partner_key,
     revoke_partner_key,
 )
-
-
-def init_app(app: Flask) -> None:
-    for command in COMMANDS:
-        medshare_cli.add_command(command)

@@ -17,10 +17,11 @@ import functools
 
 from flask import Flask, current_app, g, request
 
+from app import request_log
 from app.errors import DomainError
-from app.limits.callers import WRITE, category
 from app.partners import service
 from app.partners.service import CallingPartner
+from app.request_kind import WRITE, category
 
 API_KEY_HEADER = "X-Api-Key"
 PARTNER_HEADER = "X-Partner"
@@ -166,6 +167,8 @@ def _identify_partner() -> None:
         g.partner = _usable_partner(key) if key is not None else _linked_partner(linked)
     except DomainError as refusal:
         g.partner_refusal = refusal
+        return
+    request_log.name_partner(g.partner.key_public_id)
 
 
 def _usable_partner(text: str) -> CallingPartner:

@@ -22,14 +22,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.areas.models import AREA_NAME_MAX_LENGTH
 from app.auth.models import User
 from app.catalog.models import CatalogEdition, Medicine
 from app.extensions import db
 
 POST_KINDS = ("need", "offer")
-# open: on the square until expires_at. expired: its time ran out (a sweep marks it; the square
-# also checks expires_at, so a late sweep shows nothing stale). withdrawn: its author withdrew a
-# consent it relies on (location or contact) or deleted the account. deleted: by its owner.
+# Moving between them is app/posts/lifecycle.py's alone. open: on the square until expires_at.
+# expired: its time ran out (a sweep marks it; the square also checks expires_at, so a late
+# sweep shows nothing stale). withdrawn: its author withdrew a consent it relies on or deleted
+# the account. deleted: by its owner.
 # held: off the square until a moderator decides (screening found trading words, or enough
 # people reported it). hidden and removed: a moderator's decision; the owner may appeal once.
 POST_STATUSES = (
@@ -42,11 +44,6 @@ POST_STATUSES = (
     "withdrawn",
     "deleted",
 )
-# Statuses an owner can still renew from: the post is not finished, only out of time.
-RENEWABLE_STATUSES = ("open", "expired")
-# Statuses from which a post is, or could again be, on the square (by renewal or a moderator's
-# decision): what a ban, a withdrawn consent or a deleted account must take down for good.
-LIVE_STATUSES = (*RENEWABLE_STATUSES, "held", "hidden")
 URGENCY_TAGS = ("infant", "child", "elderly", "pregnant", "chronic_illness")
 NOTE_MAX_LENGTH = 500
 ADDRESS_HINT_MAX_LENGTH = 100
@@ -78,12 +75,19 @@ class Post(db.Model):
     )
     # County-level GB/T 2260 code of the exact spot, for narrowing by area; None outside any.
     area_code: Mapped[str | None] = mapped_column(String(6))
+    # Its division's name, stored with the code so the square reads it without a join
+    # (load-districts rewrites it when a name changes).
+    area_name: Mapped[str | None] = mapped_column(String(AREA_NAME_MAX_LENGTH))
     # The partner whose key the post was made through: its channel in statistics. None: direct.
     partner_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("partners.id"))
     note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), default="", server_default="")
     # The note as a moderator masked it by hand, shown to everyone but the owner instead of the
     # automatic masking; None until a moderator edits the masking, and again after an owner's edit.
-    public_note: Mapped[str | None] = mapped_column(String(NOTE_MAX_LENGTH))
+    hand_masked_note: Mapped[str | None] = mapped_column(String(NOTE_MAX_LENGTH))
+    # What everyone but the owner reads, written with the note (app/posts/public.py) under the
+    # masking rules of masking_version; empty until then, so an unmasked note never shows.
+    public_note: Mapped[str] = mapped_column(String(NOTE_MAX_LENGTH), server_default="")
+    masking_version: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     # For people meeting up ("north gate of the compound"): shown with the contact, not publicly.
     address_hint: Mapped[str | None] = mapped_column(String(ADDRESS_HINT_MAX_LENGTH))
     # PostgreSQL's ARRAY, not the generic one: the square filters with its overlap (&&).

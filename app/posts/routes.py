@@ -5,24 +5,17 @@ from flask_smorest import Blueprint
 
 from app.auth.tokens import maybe_signed_in, signed_in
 from app.partners.context import current_partner_id
-from app.posts import contact, service
+from app.posts import contact, create, service, views
+from app.posts.presenter import Reader, json_response
 from app.posts.schemas import (
-    AnswerSystemSchema,
     ContactRevealSchema,
     ContactSchema,
     IdempotencyHeaderSchema,
     NoteEditSchema,
     PostCreateSchema,
     PostSchema,
-    PublicPostSchema,
     ViewQuerySchema,
 )
-from app.posts.views import PostView, Reader
-from app.square import service as square
-from app.square.fast_args import fast_square_args
-from app.square.output import page_response, posts_response
-from app.square.query import square_query
-from app.square.schemas import SquarePageSchema, SquareQuerySchema, SquareSearchSchema
 from geo.coordinates import to_wgs84
 from geo.points import LonLat
 
@@ -40,21 +33,8 @@ def _reader(args: dict) -> Reader:
     return Reader(to_wgs84(LonLat(args["lng"], args["lat"]), system), system)
 
 
-def _view(post, reader: Reader) -> PostView:
-    return PostView(post, reader, is_own=service.is_owner(post, get_current_user()))
-
-
 @bp.route("")
 class Posts(MethodView):
-    # An instance, not the class: webargs would build a new schema (deep-copying every field)
-    # on each request, 0.2 ms of the square's. fast_square_args reads plain queries without it.
-    @fast_square_args
-    @bp.arguments(SquareQuerySchema(), location="query")
-    @bp.response(200, SquarePageSchema)
-    def get(self, args):
-        """The square: open posts, nearest first (with lat/lng) or newest first; no sign-in"""
-        return page_response(square.read_square(square_query(args)))
-
     @signed_in(bp)
     @bp.arguments(IdempotencyHeaderSchema, location="headers")
     @bp.arguments(PostCreateSchema)
@@ -63,23 +43,17 @@ class Posts(MethodView):
     @bp.alt_response(409, response="CONFLICT")
     def post(self, idempotency, body):
         """Post a need or an offer; verified users only. Idempotency-Key makes retries safe"""
-        post, created = service.create_post(
-            current_user, body, idempotency.get("idempotency_key"), partner_id=current_partner_id()
+        answer, post_id, created = create.create_post(
+            current_user,
+            body,
+            idempotency.get("idempotency_key"),
+            Reader(None, body["location"]["coordinate_system"]),
+            partner_id=current_partner_id(),
         )
-        view = PostView(post, Reader(None, body["location"]["coordinate_system"]), is_own=True)
-        headers = {"Location": url_for("posts.OnePost", post_id=post.id)}
+        headers = {"Location": url_for("posts.OnePost", post_id=post_id)}
         if not created:
             headers["Idempotent-Replayed"] = "true"
-        return view, 201, headers
-
-
-@bp.route("/search")
-class Search(MethodView):
-    @bp.arguments(SquareSearchSchema())
-    @bp.response(200, SquarePageSchema)
-    def post(self, args):
-        """The square with filters in a JSON body, for polygons too long for a URL"""
-        return page_response(square.read_square(square_query(args)))
+        return json_response(answer, 201, headers)
 
 
 @bp.route("/mine")
@@ -89,8 +63,7 @@ class Mine(MethodView):
     @bp.response(200, PostSchema(many=True))
     def get(self, args):
         """The caller's own posts, newest first, in every state but deleted"""
-        reader = _reader(args)
-        return [PostView(post, reader, is_own=True) for post in service.posts_of(current_user)]
+        return json_response(views.owners_posts(current_user, _reader(args)))
 
 
 @bp.route("/<int:post_id>")
@@ -101,8 +74,8 @@ class OnePost(MethodView):
     @bp.alt_response(404, response="NOT_FOUND")
     def get(self, args, post_id):
         """A post by its link: the public view, and all of it for its owner; no sign-in"""
-        # current_user is a proxy, never None: a signed-out reader must reach the service as None.
-        return _view(service.post_for_reader(post_id, get_current_user()), _reader(args))
+        # current_user is a proxy, never None: a signed-out reader must reach the view as None.
+        return json_response(views.post_page(post_id, get_current_user(), _reader(args)))
 
     @signed_in(bp)
     @bp.arguments(NoteEditSchema)
@@ -112,7 +85,8 @@ class OnePost(MethodView):
     @bp.alt_response(409, response="CONFLICT")
     def patch(self, body, post_id):
         """Edit the note of one's own post"""
-        return _view(service.edit_note(post_id, current_user, body["note"]), Reader())
+        service.edit_note(post_id, current_user, body["note"])
+        return json_response(views.owner_page(post_id, current_user))
 
     @signed_in(bp)
     @bp.response(204)
@@ -142,7 +116,8 @@ class Resolve(MethodView):
     @_owner_change
     def post(self, post_id):
         """Mark one's own post resolved: help happened. Doing it again changes nothing"""
-        return _view(service.resolve_post(post_id, current_user), Reader())
+        service.resolve_post(post_id, current_user)
+        return json_response(views.owner_page(post_id, current_user))
 
 
 @bp.route("/<int:post_id>/renew")
@@ -150,22 +125,8 @@ class Renew(MethodView):
     @_owner_change
     def post(self, post_id):
         """Give one's own open or expired post a fresh lifetime from now"""
-        return _view(service.renew_post(post_id, current_user), Reader())
-
-
-@bp.route("/<int:post_id>/matches")
-class Matches(MethodView):
-    @signed_in(bp)
-    @bp.arguments(AnswerSystemSchema, location="query")
-    @bp.response(200, PublicPostSchema(many=True))
-    @bp.alt_response(403, response="FORBIDDEN")
-    @bp.alt_response(404, response="NOT_FOUND")
-    @bp.alt_response(409, response="CONFLICT")
-    def get(self, args, post_id):
-        """For the owner of an open post: nearest open posts of the other kind sharing a
-        medicine, measured from the post"""
-        post = service.post_to_match(post_id, current_user)
-        return posts_response(square.matches_for(post, args["coordinate_system"]))
+        service.renew_post(post_id, current_user)
+        return json_response(views.owner_page(post_id, current_user))
 
 
 @bp.route("/<int:post_id>/contact")

@@ -1,7 +1,7 @@
 import marshmallow as ma
 
 from app.catalog.schemas import catalog_label, localized_name
-from app.moderation.models import DECISIONS
+from app.place_fields import CoordinateSystemField, PointSchema
 from app.posts.models import (
     ADDRESS_HINT_MAX_LENGTH,
     MAX_ITEMS_PER_POST,
@@ -10,23 +10,9 @@ from app.posts.models import (
     POST_STATUSES,
     URGENCY_TAGS,
 )
-from geo.coordinates import COORDINATE_SYSTEMS, WGS84
 
-COORDINATE_SYSTEM_DOC = (
-    "wgs84 (GPS, the default) or gcj02 (Tencent Maps, AMap, wx.getLocation({type: 'gcj02'}))"
-)
 OFFER_ONLY = "Only offers carry this."
 NEED_ONLY = "Only needs carry this."
-
-
-class CoordinateSystemField(ma.fields.String):
-    def __init__(self, **kwargs):
-        super().__init__(
-            load_default=WGS84,
-            validate=ma.validate.OneOf(COORDINATE_SYSTEMS),
-            metadata={"description": COORDINATE_SYSTEM_DOC},
-            **kwargs,
-        )
 
 
 class LocationSchema(ma.Schema):
@@ -141,12 +127,6 @@ class PostItemSchema(ma.Schema):
     sealed = ma.fields.Boolean(allow_none=True)
 
 
-class PointSchema(ma.Schema):
-    lat = ma.fields.Float()
-    lng = ma.fields.Float()
-    coordinate_system = ma.fields.String(metadata={"description": COORDINATE_SYSTEM_DOC})
-
-
 class DistanceSchema(ma.Schema):
     metres = ma.fields.Integer(
         allow_none=True,
@@ -187,25 +167,6 @@ class PublicPostSchema(ma.Schema):
 OWNER_ONLY = "Only in the owner's view. "
 
 
-class ModerationOutcomeSchema(ma.Schema):
-    """Moderation of the post as its owner sees it; reporters and moderators stay unnamed."""
-
-    under_review = ma.fields.Boolean(
-        metadata={"description": "In the moderators' queue now (a held post waits on this)"}
-    )
-    decision = ma.fields.String(
-        allow_none=True,
-        metadata={"enum": list(DECISIONS), "description": "The latest decision, if any"},
-    )
-    reason = ma.fields.String(allow_none=True, metadata={"description": "The moderator's reason"})
-    decided_at = ma.fields.DateTime(allow_none=True)
-    appealed = ma.fields.Boolean(metadata={"description": "A post may be appealed once"})
-    can_appeal = ma.fields.Boolean()
-    public_note = ma.fields.String(
-        metadata={"description": "The note as everyone else sees it: masked, by rule or by hand"}
-    )
-
-
 class PostSchema(PublicPostSchema):
     """A post by its link: the public view, plus everything they gave for its owner."""
 
@@ -220,8 +181,11 @@ class PostSchema(PublicPostSchema):
     catalog_edition = ma.fields.String(metadata={"description": OWNER_ONLY})
     renewed_at = ma.fields.DateTime(allow_none=True, metadata={"description": OWNER_ONLY})
     updated_at = ma.fields.DateTime(metadata={"description": OWNER_ONLY})
+    # By name: the schema is moderation's (app/moderation/api/schemas.py), which sits above
+    # posts; marshmallow's registry resolves it once the app has imported both.
     moderation = ma.fields.Nested(
-        ModerationOutcomeSchema, metadata={"description": OWNER_ONLY + "Reviews and decisions"}
+        "ModerationOutcomeSchema",
+        metadata={"description": OWNER_ONLY + "Reviews and decisions"},
     )
 
 

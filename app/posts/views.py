@@ -1,201 +1,70 @@
-"""A post as one reader sees it: the public parts for everyone, all of it for its owner."""
+"""A post's answers: its row read once (app/posts/rows.py), shown by the presenter to whoever
+reads it, in the request's language."""
 
 import functools
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from geoalchemy2 import WKTElement
-from geoalchemy2.shape import to_shape
-
-from app.areas.service import district_names
-from app.i18n import locale_page_text, negotiate_locale
-from app.moderation.outcome import Outcome, outcome_of
+from app.auth.models import User
+from app.catalog.service import catalog_rules
+from app.extensions import db
+from app.i18n import negotiate_locale
 from app.posts.contact import decrypt_phone
+from app.posts.lifecycle import PUBLIC
 from app.posts.models import Post
-from geo.coordinates import WGS84, from_wgs84
-from geo.mercator import from_mercator
-from geo.points import LonLat, great_circle_metres
-from geo.privacy import PublicDistance, public_distance
-from moderation.masking import mask_personal_data
+from app.posts.moderation_hook import moderation
+from app.posts.presenter import Language, Reader, language, others_post, owner_post
+from app.posts.rows import owner_rows, post_row
+from app.posts.service import PostNotFound
 
 
-@dataclass(frozen=True)
-class Reader:
-    """Who reads and from where: `point` (WGS 84) is where distances are measured from."""
-
-    point: LonLat | None = None
-    coordinate_system: str = WGS84
+@functools.cache
+def _language(locale: str) -> Language:
+    return language(locale, catalog_rules()["units"])
 
 
-# Everyone refreshes the same nearby posts, so each worker masks a note once, not on every read
-# (masking was a third of the square's time once it wrote JSON itself). Notes are at most 500
-# characters: a few MB at most.
-NOTES_MASKED_PER_WORKER = 4096
+def request_language() -> Language:
+    """The words of the current request's locale."""
+    return _language(negotiate_locale())
 
 
-def public_note(post: Post) -> str:
-    """The note as everyone but its owner sees it: a moderator's masking, or the automatic one."""
-    return shown_note(post.note, post.public_note)
+def post_page(post_id: int, reader_user: User | None, reader: Reader) -> dict:
+    """A post by its link: all of it for its owner, the public view for anyone else.
 
-
-def shown_note(note: str, moderated: str | None) -> str:
-    """public_note of a post's note and public_note columns."""
-    return moderated if moderated is not None else _masked(note)
-
-
-@functools.lru_cache(maxsize=NOTES_MASKED_PER_WORKER)
-def _masked(note: str) -> str:
-    return mask_personal_data(note)
-
-
-def public_point(post: Post) -> LonLat:
-    shape = _shape(post.public_position)
-    return from_mercator(shape.x, shape.y)
-
-
-def _shape(geometry):
-    # A post made in this session still holds the EWKT it was given, not the database's WKB.
-    if isinstance(geometry, str):
-        geometry = WKTElement(geometry, extended=True)
-    return to_shape(geometry)
-
-
-# What PostSchema shows the owner only; for anyone else these attributes do not exist, so
-# marshmallow leaves them out of the answer.
-OWNER_ONLY = frozenset(
-    {
-        "location",
-        "contact_phone",
-        "address_hint",
-        "catalog_edition",
-        "renewed_at",
-        "updated_at",
-        "moderation",
-    }
-)
-
-
-class PostView:
-    """Attributes for PublicPostSchema and PostSchema; anything else comes from the post."""
-
-    def __init__(
-        self,
-        post: Post,
-        reader: Reader,
-        *,
-        is_own: bool = False,
-        area_names: dict[str, str] | None = None,
-    ):
-        self._post = post
-        self._reader = reader
-        self._area_names = area_names
-        self.is_own = is_own
-
-    def __getattr__(self, name):
-        if name in OWNER_ONLY and not self.is_own:
-            raise AttributeError(name)
-        return getattr(self._post, name)
-
-    @property
-    def status(self) -> str:
-        return shown_status(self._post.status, self._post.expires_at)
-
-    @property
-    def note(self) -> str:
-        return self._post.note if self.is_own else public_note(self._post)
-
-    @property
-    def moderation(self) -> Outcome:
-        post = self._owner_only(self._post)
-        return outcome_of(post, public_note(post))
-
-    @property
-    def catalog_edition(self) -> str:
-        return self._owner_only(self._post.catalog_edition.code)
-
-    @property
-    def area_name(self) -> str | None:
-        code = self._post.area_code
-        if code is None:
-            return None
-        names = self._area_names if self._area_names is not None else district_names({code})
-        return names.get(code)
-
-    @property
-    def approximate_location(self) -> dict:
-        return shown_point(public_point(self._post), self._reader.coordinate_system)
-
-    @property
-    def location(self) -> dict:
-        shape = _shape(self._owner_only(self._post.location))
-        return shown_point(LonLat(shape.x, shape.y), self._reader.coordinate_system)
-
-    @property
-    def contact_phone(self) -> str | None:
-        encrypted = self._owner_only(self._post.contact_phone_encrypted)
-        return None if encrypted is None else decrypt_phone(encrypted)
-
-    def _owner_only(self, value):
-        if not self.is_own:
-            raise AttributeError("shown to the owner only")
-        return value
-
-    @property
-    def distance(self) -> dict:
-        if self._reader.point is None:
-            raise AttributeError("no point to measure from")
-        return shown_distance(self._reader.point, public_point(self._post))
-
-
-def shown_status(status: str, expires_at: datetime) -> str:
-    """The status a reader sees: an open post past its time is expired, whether or not the
-    sweep has marked it yet."""
-    if status == "open" and expires_at <= datetime.now(UTC):
-        return "expired"
-    return status
-
-
-def shown_point(point: LonLat, coordinate_system: str) -> dict:
-    """A WGS 84 point as answers give it, in the reader's coordinate system."""
-    shown = from_wgs84(point, coordinate_system)
-    return {
-        "lat": round(shown.lat, 6),
-        "lng": round(shown.lon, 6),
-        "coordinate_system": coordinate_system,
-    }
-
-
-def shown_distance(reader_point: LonLat, post_point: LonLat, locale: str | None = None) -> dict:
-    """How far a post's public point is from the reader, rounded as geo.privacy says.
-
-    Measured over the globe: the square ranks by planar Mercator distance, which agrees with it
-    to 0.5% within 50 km but grows off beyond a few hundred (2,857 km shown for Chengdu to
-    Harbin's 2,582).
-
-    Args:
-        locale: the request's, when the caller negotiated it already (the square, once a page).
+    Raises:
+        PostNotFound: no such post, or one others may no longer see (removed, withdrawn,
+            deleted), so that its existence does not leak.
     """
-    shown = public_distance(great_circle_metres(reader_point, post_point))
-    text = distance_text(shown, locale or negotiate_locale())
-    return {"metres": shown.metres, "nearby": shown.nearby, "text": text}
+    row = post_row(post_id, None if reader_user is None else reader_user.id)
+    if row is None:
+        raise PostNotFound
+    if reader_user is not None and row.user_id == reader_user.id:
+        return shown_to_owner(row, reader)
+    if row.status not in PUBLIC:
+        raise PostNotFound
+    return others_post(row, reader, request_language())
 
 
-def distance_text(shown: PublicDistance, locale: str) -> str:
-    return _distance_text(shown.nearby, shown.metres, locale)
+def owner_page(post_id: int, owner: User, reader: Reader | None = None) -> dict:
+    """The owner's view of their post, after they or a moderator changed it."""
+    return post_page(post_id, owner, reader or Reader())
 
 
-# Shown distances are rounded (geo.privacy), so a page repeats a few hundred texts at most; the
-# square formats twenty a request. Bounded all the same.
-@functools.lru_cache(maxsize=4096)
-def _distance_text(nearby: bool, metres: int, locale: str) -> str:
-    if nearby:
-        return locale_page_text("distance.nearby", locale)
-    if metres < 1000:
-        return locale_page_text("distance.metres", locale, metres=metres)
-    # Tenths of a kilometre help nearby; beyond 10 km they are noise ("1009.7 公里").
-    kilometres = metres / 1000
-    return locale_page_text(
-        "distance.kilometres",
-        locale,
-        kilometres=f"{kilometres:.1f}" if kilometres < 10 else f"{kilometres:.0f}",
+def owners_posts(user: User, reader: Reader) -> list[dict]:
+    """The user's posts in every state but deleted, newest first, as their owner sees them."""
+    query = (
+        owner_rows(user.id)
+        .where(Post.status != "deleted")
+        .order_by(Post.created_at.desc(), Post.id.desc())
+    )
+    return [shown_to_owner(row, reader) for row in db.session.execute(query)]
+
+
+def shown_to_owner(row, reader: Reader) -> dict:
+    # bytes(): a row read as compiled SQL (app/sql_cache.py) holds the driver's memoryview.
+    encrypted = row.contact_phone_encrypted
+    return owner_post(
+        row,
+        reader,
+        request_language(),
+        contact_phone=None if encrypted is None else decrypt_phone(bytes(encrypted)),
+        moderation=moderation().outcome(row.moderation, row.status, row.public_note),
     )

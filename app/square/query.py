@@ -4,10 +4,10 @@ from flask import current_app
 from shapely import Polygon
 
 from app.areas.service import district_area
-from app.partners.region import preset_region
-from app.posts.views import Reader
+from app.posts.presenter import Reader
 from app.square.areas import AreaFilter, Box, District, Radius, Shape
 from app.square.cursor import Cursor
+from app.square.region import preset_region
 from app.square.service import SquareQuery
 from geo.coordinates import to_wgs84
 from geo.points import LonLat

@@ -6,12 +6,13 @@ from shapely import Polygon
 from webargs.fields import DelimitedList
 
 from app.areas.service import CODE_MALFORMED
+from app.place_fields import BoundingBoxField, CoordinateSystemField
 from app.posts.models import MAX_ITEMS_PER_POST, POST_KINDS, URGENCY_TAGS
-from app.posts.schemas import CoordinateSystemField, PublicPostSchema
+from app.posts.schemas import PublicPostSchema
 from app.square.service import SORTS
 
 MAX_RADIUS_M = 50_000
-# Limits the schemas check and app/square/fast_args.py's fast path shares.
+# Limits the schemas check, by name so the OpenAPI document says the same.
 MEDICINE_CODE_MAX_LENGTH = 64
 GROUP_CODE_MAX_LENGTH = 32
 CURSOR_MAX_LENGTH = 500
@@ -20,29 +21,12 @@ MAX_POLYGON_VERTICES = 500
 NEEDS_POINT_TO_SORT = "Sorting by distance needs lat and lng."
 NEEDS_POINT_FOR_RADIUS = "A radius needs lat and lng to measure from."
 ONE_AREA = "Give one area at most: radius_m, bbox, polygon or district."
-BBOX_FORM = "Give four numbers: min_lng,min_lat,max_lng,max_lat."
 NOT_A_POLYGON = "Not a valid GeoJSON Polygon."
 TOO_MANY_VERTICES = "The polygon may have at most {max} vertices."
 INVALID_POLYGON = "The polygon's edges cross or it has no area."
 AREA_FIELDS = ("radius_m", "bbox", "polygon", "district")
 # Paging fields are left out of a query's fingerprint: a cursor is valid for any page size.
 PAGING_FIELDS = ("cursor", "limit")
-
-
-class BoundingBoxField(ma.fields.Field):
-    """ "min_lng,min_lat,max_lng,max_lat" -> four floats, south-west corner first."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            numbers = [float(part) for part in str(value).split(",")]
-        except ValueError as error:
-            raise ma.ValidationError(BBOX_FORM) from error
-        if len(numbers) != 4:
-            raise ma.ValidationError(BBOX_FORM)
-        min_lng, min_lat, max_lng, max_lat = numbers
-        if not (-180 <= min_lng < max_lng <= 180 and -90 <= min_lat < max_lat <= 90):
-            raise ma.ValidationError(BBOX_FORM)
-        return numbers
 
 
 class GeoJsonPolygonField(ma.fields.Field):

@@ -1,9 +1,7 @@
 """`flask --app wsgi medshare snapshot-stats`: the statistics' daily snapshot, for cron."""
 
 import click
-from flask import Flask
 
-from app.cli import medshare_cli
 from app.stats.snapshot import take_snapshot
 
 
@@ -21,5 +19,4 @@ def snapshot_stats() -> None:
         click.echo(f"statistics as of {report.as_of}: already taken, nothing changed")
 
 
-def init_app(app: Flask) -> None:
-    medshare_cli.add_command(snapshot_stats)
+COMMANDS = (snapshot_stats,)

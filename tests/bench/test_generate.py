@@ -13,20 +13,22 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from app.areas.service import district_code_at
+from app.areas.service import district_code_at, district_name
 from app.auth.identity import check_character, id_number_digest
 from app.auth.models import User, UserVerification
 from app.catalog.service import load_edition
 from app.extensions import db
 from app.posts.models import Post, PostItem
-from app.posts.service import lifetime
-from app.posts.views import public_point
+from app.posts.public import public_note_of
+from app.posts.service import lifetime, public_point
+from bench import cpu
 from bench.generate import LOADED_TABLES, foreign_keys, index_definitions, libpq_url, load
 from bench.plan import PHONE_PREFIX, PROVIDER
 from geo.cities import busiest_cities, cities
 from geo.mercator import to_mercator
 from geo.points import LonLat
 from geo.privacy import snap_to_grid
+from moderation.masking import MASKING_VERSION
 from tests.conftest import bearer
 
 POSTS = 2000
@@ -106,6 +108,9 @@ def test_each_post_is_what_create_post_would_have_written(db_session):
         shown = to_mercator(public_point(post))
         assert math.dist(cell, shown) < MOST_JITTER_M + 1e-6, post.id
         assert post.area_code == district_code_at(LonLat(lon, lat)), post.id
+        assert post.area_name == district_name(post.area_code), post.id
+        assert post.public_note == public_note_of(post.note), post.id
+        assert post.masking_version == MASKING_VERSION
         assert post.urgency == sorted(set(post.urgency))
         assert post.expires_at - (post.renewed_at or post.created_at) == lifetime(post.kind)
         for item in post.items:
@@ -179,3 +184,17 @@ def test_a_contact_reveal_decrypts_the_posters_number(client, db_session, sign_i
     assert poster.id_number_hmac in {
         id_number_digest(number + check_character(number), key) for number in numbers
     }
+
+
+@pytest.mark.usefixtures("loaded")
+def test_the_cpu_figures_time_each_kind_of_request_and_leave_no_post_behind(
+    app, db_session, monkeypatch
+):
+    monkeypatch.setitem(app.config, "OPEN_POSTS_PER_USER", 1_000_000)
+    before = db_session.scalar(select(db.func.count()).select_from(Post))
+    figures = cpu.measure(app, requests=3)
+    assert set(figures) == {"square", "detail", "create"}
+    for figure in figures.values():
+        assert figure["requests"] == 3
+        assert figure["cpu_ms"] > 0 and figure["statements"] >= 1
+    assert db_session.scalar(select(db.func.count()).select_from(Post)) == before

@@ -22,9 +22,10 @@ from app.extensions import db
 from app.me.service import grant_consent, policies
 from app.partners import service as partners
 from app.partners.service import PartnerCodeTaken
+from app.posts.create import create_post
 from app.posts.models import Post
+from app.posts.presenter import Reader
 from app.posts.schemas import PostCreateSchema
-from app.posts.service import create_post
 from config import TestConfig
 from tests.fakes.server import serve
 
@@ -110,8 +111,8 @@ def post_by_a_verified_poster(body: dict, display_name: str = "刘*") -> Post:
     db.session.flush()
     for purpose, policy in policies().items():
         grant_consent(poster, purpose, policy["current"])
-    post, _created = create_post(poster, PostCreateSchema().load(body))
-    return post
+    _answer, post_id, _created = create_post(poster, PostCreateSchema().load(body), None, Reader())
+    return db.session.get(Post, post_id)
 
 
 def partner_link(code: str, values: dict) -> str:

@@ -4,10 +4,11 @@ public then see, and the audit entry it leaves."""
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.moderation.models import Report
-from app.moderation.outcome import outcome_of
+from app.moderation.outcome import outcome, outcome_column
 from app.posts.models import Post
 from tests.moderation.conftest import offer_body
 from tests.moderation.items import (
@@ -180,8 +181,12 @@ def test_ban_bars_the_account_stops_its_tokens_and_removes_its_posts(
         assert client.get(f"{POSTS}/{post_id}").status_code == 404
     assert {one.state for one in case_of(post["id"]).reports} == {"upheld"}
 
-    outcome = outcome_of(db.session.get(Post, post["id"]), "")
-    assert (outcome.decision, outcome.can_appeal) == ("ban", False)
+    shown = outcome(
+        db.session.scalar(select(outcome_column(Post.id)).where(Post.id == post["id"])),
+        "removed",
+        "",
+    )
+    assert (shown["decision"], shown["can_appeal"]) == ("ban", False)
     entry = audit_entries(case_id, "decide.ban")[0]
     assert (entry.staff.username, entry.reason) == ("mod.zhao", REASON)
     assert entry.before["poster_status"] == "active" and entry.before["post_status"] == "held"

@@ -14,7 +14,7 @@ def assert_undecided(post_id: int, post_status: str, report_state: str | None = 
     case = case_of(post_id)
     assert case.state == "open" and case.decision is None
     assert case.post.status == post_status
-    assert case.post.public_note is None
+    assert case.post.hand_masked_note is None
     if report_state is not None:
         assert {one.state for one in case.reports} == {report_state}
     assert [entry for entry in audit_entries(case.id) if entry.action.startswith("decide.")] == []

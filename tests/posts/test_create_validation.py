@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.catalog.models import Medicine
 from app.china_time import today_in_china
-from app.posts import service
+from app.posts import create as making
 from tests.posts.conftest import NO_ROWS, FrozenClock, committed_rows, need_body, offer_body
 
 LONDON = {"lat": 51.5074, "lng": -0.1278}
@@ -292,7 +292,7 @@ def test_every_bad_item_and_the_phone_and_place_are_named_at_once(create, poster
 def test_a_pack_must_keep_seven_days_counted_by_chinas_calendar(
     create, poster, monkeypatch, days, status
 ):
-    monkeypatch.setattr(service, "datetime", FrozenClock)
+    monkeypatch.setattr(making, "datetime", FrozenClock)
     china_today = today_in_china(FrozenClock.instant)
     assert china_today == FrozenClock.instant.date() + timedelta(days=1)
     _, headers = poster()

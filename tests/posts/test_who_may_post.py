@@ -124,7 +124,7 @@ def test_creating_locks_the_posters_row_so_two_creates_cannot_both_pass_the_limi
     # The test's transaction is still open, as a create's is until it commits: a second
     # create (here, a second connection) waits until the first one's post is there to count.
     assert not row_is_free()
-    lock = next(i for i, sql in enumerate(statements) if sql.endswith("FOR UPDATE"))
+    lock = next(i for i, sql in enumerate(statements) if "FOR UPDATE OF users" in sql)
     count = next(i for i, sql in enumerate(statements) if "count(*)" in sql and "FROM posts" in sql)
     assert "FROM users" in statements[lock]
     assert lock < count, "the open posts must be counted under the lock"

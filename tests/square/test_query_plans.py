@@ -7,7 +7,7 @@ statistics, inside a transaction of the owner role (ANALYZE needs the owner) tha
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.posts.views import Reader
+from app.posts.presenter import Reader
 from app.square.areas import District, Radius
 from app.square.cursor import Cursor
 from app.square.service import SquareQuery, square_statement

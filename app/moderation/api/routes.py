@@ -7,8 +7,9 @@ from flask_smorest import Blueprint
 from app.auth.tokens import signed_in
 from app.moderation import intake
 from app.moderation.api.schemas import AppealCreateSchema, ReportCreateSchema, ReportSchema
+from app.posts.presenter import json_response
 from app.posts.schemas import PostSchema
-from app.posts.views import PostView, Reader
+from app.posts.views import owner_page
 
 bp = Blueprint(
     "reports",
@@ -40,5 +41,5 @@ class Appeal(MethodView):
     @bp.alt_response(409, response="CONFLICT")
     def post(self, body, post_id):
         """Ask, once per post, for a moderator's decision on one's own post to be reviewed"""
-        case = intake.appeal(post_id, current_user, body["note"])
-        return PostView(case.post, Reader(), is_own=True)
+        intake.appeal(post_id, current_user, body["note"])
+        return json_response(owner_page(post_id, current_user), 201)

@@ -13,7 +13,6 @@ from app.moderation.models import (
     REPORT_STATES,
 )
 from app.moderation.queue import holds_lease
-from app.posts.views import public_note
 
 # The poster is shown the reason: spaces alone explain nothing.
 NOT_BLANK = ma.validate.Regexp(r"\s*\S", error="Must not be blank.")
@@ -150,7 +149,7 @@ class HistoryPostSchema(ma.Schema):
     note = ma.fields.Method("_masked_note", metadata={"type": "string", "description": "Masked"})
 
     def _masked_note(self, post) -> str:
-        return public_note(post)
+        return post.public_note
 
 
 class PastDecisionSchema(ma.Schema):
@@ -208,3 +207,22 @@ class AuditEntrySchema(ma.Schema):
     reason = ma.fields.String(allow_none=True)
     before = ma.fields.Dict(allow_none=True)
     after = ma.fields.Dict(allow_none=True)
+
+
+class ModerationOutcomeSchema(ma.Schema):
+    """Moderation of the post as its owner sees it; reporters and moderators stay unnamed."""
+
+    under_review = ma.fields.Boolean(
+        metadata={"description": "In the moderators' queue now (a held post waits on this)"}
+    )
+    decision = ma.fields.String(
+        allow_none=True,
+        metadata={"enum": list(DECISIONS), "description": "The latest decision, if any"},
+    )
+    reason = ma.fields.String(allow_none=True, metadata={"description": "The moderator's reason"})
+    decided_at = ma.fields.DateTime(allow_none=True)
+    appealed = ma.fields.Boolean(metadata={"description": "A post may be appealed once"})
+    can_appeal = ma.fields.Boolean()
+    public_note = ma.fields.String(
+        metadata={"description": "The note as everyone else sees it: masked, by rule or by hand"}
+    )

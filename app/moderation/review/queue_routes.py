@@ -27,7 +27,6 @@ from app.moderation.review.display import page_time
 from app.moderation.review.forms import ButtonForm, DecisionForm, QueueFilterForm
 from app.moderation.review.highlight import note_pieces
 from app.moderation.review.routes import bp
-from app.posts.views import public_note
 from app.staff.sessions import current_staff, staff_required
 
 QUEUE_TEMPLATE = "moderation/queue.html"
@@ -45,8 +44,6 @@ DECISION_SHORTCUTS = {
     "mark_resolved": "s",
     "warn": "w",
 }
-
-bp.add_app_template_global(public_note, "masked_note_of")
 
 
 @bp.app_template_filter("age")

@@ -1,10 +1,10 @@
-"""The square's read outside a transaction (app/square/sql_cache.py)."""
+"""The square's read outside a transaction (app/sql_cache.py)."""
 
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 from sqlalchemy import text
 
 from app.extensions import db
-from app.square.sql_cache import _lone_read
+from app.sql_cache import _lone_read
 
 
 def test_a_lone_read_opens_no_transaction_and_leaves_the_connection_as_it_found_it(app):

@@ -1,15 +1,16 @@
 """SQL compiled once per query shape and run with each query's values.
 
 Building a square page's SQLAlchemy statement and deriving its cache key cost more Python time
-than PostgreSQL takes to answer it (measured in the commit that made this module). A page's SQL
-depends only on its shape (sort, which filters, how many medicines); its values travel as named
-bind parameters. So each worker builds and compiles a shape once and then only sends values.
+than PostgreSQL takes to answer it (measured in the commit that made this module), and a
+create's insert of post, items and key even more. Such SQL depends only on its shape (sort,
+which filters, how many medicines; how many items); its values travel as named bind
+parameters. So each worker builds and compiles a shape once and then only sends values.
 """
 
 from collections.abc import Callable, Hashable
 
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE
-from sqlalchemy import Connection, Row, Select
+from sqlalchemy import Connection, Executable, Row
 
 from app.extensions import db
 
@@ -18,12 +19,21 @@ from app.extensions import db
 
 
 class ShapeCache:
-    """Compiled SQL by shape, for one family of statements built with named bind parameters."""
+    """Compiled SQL by shape, for one family of statements built with named bind parameters.
 
-    def __init__(self):
+    Args:
+        lone_read: a statement of the family may be a request's only one, and run outside a
+            transaction when none is open (see _lone_read); False for locks and writes, which
+            always run in the request's transaction.
+    """
+
+    def __init__(self, *, lone_read: bool = True):
         self._compiled: dict[Hashable, tuple[str, dict]] = {}
+        self._read = _lone_read if lone_read else _in_transaction
 
-    def rows(self, shape: Hashable | None, build: Callable[[], Select], values: dict) -> list[Row]:
+    def rows(
+        self, shape: Hashable | None, build: Callable[[], Executable], values: dict
+    ) -> list[Row]:
         """The statement's rows on the session's connection.
 
         Args:
@@ -36,16 +46,16 @@ class ShapeCache:
         """
         connection = db.session.connection()
         if shape is None:
-            return _lone_read(connection, lambda: connection.execute(build()).all())
+            return self._read(connection, lambda: connection.execute(build()).all())
         if shape not in self._compiled:
             self._compiled[shape] = self._compile(build(), connection, values)
         sql, constants = self._compiled[shape]
-        return _lone_read(
+        return self._read(
             connection, lambda: connection.exec_driver_sql(sql, {**constants, **values}).all()
         )
 
     @staticmethod
-    def _compile(statement: Select, connection, values: dict) -> tuple[str, dict]:
+    def _compile(statement: Executable, connection, values: dict) -> tuple[str, dict]:
         compiled = statement.compile(dialect=connection.dialect)
         unbound = values.keys() - compiled.params.keys()
         if unbound:
@@ -53,6 +63,10 @@ class ShapeCache:
         # What is left are constants of the shape itself, such as status = 'open'.
         constants = {name: value for name, value in compiled.params.items() if name not in values}
         return str(compiled), constants
+
+
+def _in_transaction(_connection: Connection, read: Callable[[], list[Row]]) -> list[Row]:
+    return read()
 
 
 def _lone_read(connection: Connection, read: Callable[[], list[Row]]) -> list[Row]:
