@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_migrate import upgrade
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from app import create_app
 from app.auth.models import User, UserVerification
@@ -48,6 +48,9 @@ OWNER_URL = os.environ.get(
     "BROWSER_TEST_DATABASE_OWNER_URL", TestConfig.DATABASE_OWNER_URL + "_browser"
 )
 WAIT_MS = 15_000
+# Assertions wait as long as actions do: a loaded machine (CI's two cores, busy with the server
+# and the database too) may take more than Playwright's 5 s default to show a page's answer.
+expect.set_options(timeout=WAIT_MS)
 
 
 def browser_app(**settings) -> Flask:
