@@ -1,12 +1,11 @@
 """Who may frame MedShare's pages: nobody, by default, on every response.
 
-The H5 pages (a later issue) are the exception: they may be framed by exactly the registered
-origins of the partner their URL names, through frame_ancestors_for_key.
+The H5 pages are the exception: they may be framed by exactly the registered origins of the
+partner their URL names (app.h5.embedding), through frame_ancestors.
 """
 
 from flask import Flask
 
-from app.partners import service
 from app.partners.service import CallingPartner
 
 NOBODY = "'none'"
@@ -19,17 +18,11 @@ def init_app(app: Flask) -> None:
 
 def frame_ancestors(partner: CallingPartner | None) -> str:
     """The frame-ancestors sources for a page this partner may frame: its registered origins,
-    or 'none' without a partner or origins."""
+    or 'none' without a partner or origins. A page sets it as
+    `Content-Security-Policy: frame-ancestors <this>`, and the default below then stays away."""
     if partner is None or not partner.origins:
         return NOBODY
     return " ".join(partner.origins)
-
-
-def frame_ancestors_for_key(text: str | None) -> str:
-    """frame_ancestors of the partner a public embed key names ('none' for anything but a
-    working public key). A page sets it as
-    `Content-Security-Policy: frame-ancestors <this>`, and the default below then stays away."""
-    return frame_ancestors(service.embedding_partner(text))
 
 
 def _frame_nobody_unless_told(response):

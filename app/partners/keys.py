@@ -18,8 +18,10 @@ SECRET_LENGTH = 32
 # Letters only: a public id is logged with every request, and letters never look like a phone.
 PUBLIC_ID_ALPHABET = string.ascii_lowercase
 SECRET_ALPHABET = string.ascii_letters + string.digits
+PUBLIC_ID_FORM = rf"[a-z]{{{PUBLIC_ID_LENGTH}}}"
+PUBLIC_ID_PATTERN = re.compile(PUBLIC_ID_FORM)
 KEY_PATTERN = re.compile(
-    rf"{PREFIX}_(live|test)_([a-z]{{{PUBLIC_ID_LENGTH}}})_([A-Za-z0-9]{{{SECRET_LENGTH}}})"
+    rf"{PREFIX}_(live|test)_({PUBLIC_ID_FORM})_([A-Za-z0-9]{{{SECRET_LENGTH}}})"
 )
 
 
@@ -56,6 +58,11 @@ def read_key(text: str) -> KeyText | None:
     """The parts of a key as sent, or None when it is not a MedShare key at all."""
     match = KEY_PATTERN.fullmatch(text.strip())
     return KeyText(*match.groups()) if match else None
+
+
+def is_public_id(text: str) -> bool:
+    """Whether text has the form of a key's public id (the H5 page's ?partner= names one)."""
+    return PUBLIC_ID_PATTERN.fullmatch(text) is not None
 
 
 def secret_digest(secret: str) -> str:

@@ -29,6 +29,13 @@ class RegionSchema(ma.Schema):
     name = ma.fields.String(allow_none=True, metadata={"example": "深圳市"})
 
 
+def preset_region_field() -> ma.fields.List:
+    return ma.fields.List(
+        ma.fields.Nested(RegionSchema),
+        metadata={"description": "The square's area for calls that name none"},
+    )
+
+
 class PartnerSchema(ma.Schema):
     """A partner as its own server sees it; the secret of no key is ever shown again."""
 
@@ -43,8 +50,13 @@ class PartnerSchema(ma.Schema):
     limits = ma.fields.Nested(
         TierLimitsSchema, metadata={"description": "The tier's limits, counted per partner"}
     )
-    region = ma.fields.List(
-        ma.fields.Nested(RegionSchema),
-        metadata={"description": "The square's area for calls that name none"},
-    )
+    region = preset_region_field()
     keys = ma.fields.List(ma.fields.Nested(PartnerKeySchema))
+
+
+class PartnerLinkSchema(ma.Schema):
+    """What a page may show of the partner its calls come through."""
+
+    code = ma.fields.String(metadata={"description": "The channel's name in statistics"})
+    name = ma.fields.String(metadata={"example": "深圳健康服务号"})
+    region = preset_region_field()

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Row, func, or_, select, update
 
 from app.areas.service import district_names
 from app.errors import DomainError
 from app.extensions import db
 from app.partners import fields as partner_fields
-from app.partners.keys import new_key, read_key, secret_matches
+from app.partners.keys import is_public_id, new_key, read_key, secret_matches
 from app.partners.models import Partner, PartnerChange, PartnerKey
 from app.staff.models import StaffAccount
 from app.staff.service import StaffRoleRequired, has_role
@@ -62,6 +62,10 @@ class ApiKeyExpired(DomainError):
 
 class PartnerSuspended(DomainError):
     code = "partner_suspended"
+
+
+class NoPartnerNamed(DomainError):
+    code = "no_partner_named"
 
 
 @dataclass(frozen=True)
@@ -227,15 +231,37 @@ def profile(code: str) -> dict:
         PartnerNotFound.
     """
     partner = partner_by_code(code)
-    names = district_names(set(partner.region_codes))
     return {
         **{name: getattr(partner, name) for name in ("code", "name", "contact", "status")},
         "origins": partner.origins,
         "tier": partner.tier,
         "limits": current_app.config["RATE_LIMIT_TIERS"].get(partner.tier, {}),
-        "region": [{"code": code, "name": names.get(code)} for code in partner.region_codes],
+        "region": _named_region(partner.region_codes),
         "keys": partner.keys,
     }
+
+
+def public_profile(partner: CallingPartner | None) -> dict:
+    """What a page may show of the partner its calls come through: its code, its name and its
+    preset region with the regions' names (PartnerLinkSchema).
+
+    Raises:
+        NoPartnerNamed: the call names no partner.
+    """
+    if partner is None:
+        raise NoPartnerNamed
+    return {
+        "code": partner.code,
+        "name": partner.name,
+        "region": _named_region(partner.region_codes),
+    }
+
+
+def _named_region(codes) -> list[dict]:
+    """A preset region as RegionSchema shows it: each code with its division's name (None for a
+    code the district data no longer has)."""
+    names = district_names(set(codes))
+    return [{"code": code, "name": names.get(code)} for code in codes]
 
 
 def active_origins() -> set[str]:
@@ -245,16 +271,23 @@ def active_origins() -> set[str]:
     )
 
 
-def embedding_partner(text: str | None) -> CallingPartner | None:
-    """The partner a public embed key (as the H5 page's URL carries it) names, or None for
-    anything else: no key, not one, a secret key, or one revoked, expired or suspended."""
-    if not text:
+def linked_partner(public_id: str | None) -> CallingPartner | None:
+    """The partner a public embed key's public id names (the H5 page's ?partner=, its X-Partner
+    header), or None for anything else: no id, not one, no such key, a secret key's, or one
+    revoked, expired or of a suspended partner. One answer for all: an id is no secret."""
+    if not public_id or not is_public_id(public_id):
+        return None
+    found = _key_and_partner(public_id)
+    if (
+        found is None
+        or found.PartnerKey.kind != "public"
+        or found.PartnerKey.environment != current_app.config["PARTNER_KEY_ENVIRONMENT"]
+    ):
         return None
     try:
-        partner = authenticate(text)
+        return _calling(*found, datetime.now(UTC))
     except DomainError:
         return None
-    return partner if partner.key_kind == "public" else None
 
 
 def recent_changes(partner_id: int, limit: int) -> list[tuple[PartnerChange, str | None]]:
@@ -283,14 +316,27 @@ def authenticate(text: str, now: datetime | None = None) -> CallingPartner:
     parsed = read_key(text)
     if parsed is None or parsed.environment != current_app.config["PARTNER_KEY_ENVIRONMENT"]:
         raise ApiKeyInvalid
-    found = db.session.execute(
-        select(PartnerKey, Partner)
-        .join(Partner, Partner.id == PartnerKey.partner_id)
-        .where(PartnerKey.public_id == parsed.public_id)
-    ).one_or_none()
+    found = _key_and_partner(parsed.public_id)
     if found is None or not secret_matches(parsed.secret, found.PartnerKey.secret_sha256):
         raise ApiKeyInvalid
-    key, partner = found
+    return _calling(*found, now)
+
+
+def _key_and_partner(public_id: str) -> Row[tuple[PartnerKey, Partner]] | None:
+    """The key of this public id and its partner (a row of both), or None."""
+    return db.session.execute(
+        select(PartnerKey, Partner)
+        .join(Partner, Partner.id == PartnerKey.partner_id)
+        .where(PartnerKey.public_id == public_id)
+    ).one_or_none()
+
+
+def _calling(key: PartnerKey, partner: Partner, now: datetime) -> CallingPartner:
+    """The partner of a key found, if the key still works; its use is kept (_touch).
+
+    Raises:
+        ApiKeyRevoked, ApiKeyExpired, PartnerSuspended.
+    """
     if key.revoked_at is not None:
         raise ApiKeyRevoked
     if key.expires_at is not None and key.expires_at <= now:

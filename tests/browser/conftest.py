@@ -13,13 +13,15 @@ from pathlib import Path
 
 from flask import Flask
 from flask_migrate import upgrade
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from app import create_app
 from app.auth.models import User, UserVerification
 from app.catalog.service import load_edition
 from app.extensions import db
 from app.me.service import grant_consent, policies
+from app.partners import service as partners
+from app.partners.service import PartnerCodeTaken
 from app.posts.create import create_post
 from app.posts.models import Post
 from app.posts.presenter import Reader
@@ -46,6 +48,9 @@ OWNER_URL = os.environ.get(
     "BROWSER_TEST_DATABASE_OWNER_URL", TestConfig.DATABASE_OWNER_URL + "_browser"
 )
 WAIT_MS = 15_000
+# Assertions wait as long as actions do: a loaded machine (CI's two cores, busy with the server
+# and the database too) may take more than Playwright's 5 s default to show a page's answer.
+expect.set_options(timeout=WAIT_MS)
 
 
 def browser_app(**settings) -> Flask:
@@ -111,3 +116,14 @@ def post_by_a_verified_poster(body: dict, display_name: str = "刘*") -> Post:
         grant_consent(poster, purpose, policy["current"])
     _answer, post_id, _created = create_post(poster, PostCreateSchema().load(body), None, Reader())
     return db.session.get(Post, post_id)
+
+
+def partner_link(code: str, values: dict) -> str:
+    """The public id of a new public embed key (what ?partner= carries) of the partner with this
+    code, registered with these values, or updated to them and made active on a database an
+    earlier run kept; committed."""
+    try:
+        partners.register_partner(code, values)
+    except PartnerCodeTaken:
+        partners.update_partner(code, {**values, "status": "active"})
+    return partners.issue_key(code, "public").key.public_id

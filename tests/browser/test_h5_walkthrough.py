@@ -2,9 +2,12 @@
 browse nearest first, filter by a medicine found by its pinyin initials, sign in by SMS, give the
 consents, verify, post an offer (after a field error shown at its field), see it on the square,
 reveal another post's contact and mark the offer resolved. The same walk inside a WeChat-like
-browser (WeChat's user agent and a stubbed `wx`) signs in through the fake WeChat's web
-authorisation and locates itself with wx.getLocation in GCJ-02. axe-core finds no serious
-accessibility violation on any view, and no view logs a console error (a CSP refusal among them).
+browser (WeChat's user agent and a stubbed `wx`) comes by a partner's link (?partner=), as from
+its official account's menu: it names the partner, opens on the partner's preset region, signs
+in through the fake WeChat's web authorisation, locates itself with wx.getLocation in GCJ-02 and
+posts in the partner's channel; a link whose key is revoked while it is open goes on as
+MedShare's own square. axe-core finds no serious accessibility violation on any view of the
+walks, and no view logs a console error (a CSP refusal among them).
 """
 
 import json
@@ -12,17 +15,26 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from app.areas.service import load_districts
+from app.extensions import db
 from app.h5.jssdk import signature
+from app.partners import service as partners
+from app.partners.models import Partner
+from app.posts.models import Post
 from geo.coordinates import from_wgs84
 from geo.points import LonLat
 from tests.browser.conftest import (
     browser_app,
     chromium_page,
+    partner_link,
     post_by_a_verified_poster,
     serving,
     shoot,
@@ -48,6 +60,11 @@ MOBILE_AGENT = (
 SERIOUS = ("serious", "critical")
 # Each walk verifies a document of its own: one document verifies one account.
 WALKERS = [("zh", False), ("en", False), ("zh", True)]
+# The partner whose official account links to the square inside WeChat, preset to the district
+# the walk's posts are in.
+PARTNER_CODE = "h5-walk"
+PARTNER_NAME = "福田社区服务号"
+FUTIAN = {"code": "440304", "name": "福田区"}
 # What the walk reads, in each language.
 WORDS = {
     "zh": {
@@ -71,6 +88,8 @@ WORDS = {
         "mobile": "手机号",
         "code": "验证码",
         "phone_error": "中国大陆手机号",
+        "via": "来自{name}的链接",
+        "area": "区域：{name}",
     },
     "en": {
         "locate": "Use my location",
@@ -93,6 +112,8 @@ WORDS = {
         "mobile": "Mobile number",
         "code": "Code",
         "phone_error": "mainland mobile number",
+        "via": "via {name}",
+        "area": "Area: {name}",
     },
 }
 # A wx object as WeChat's browser injects it, answering from the test's values (__WX__).
@@ -111,11 +132,20 @@ window.wx = window.jWeixin = {
 """
 
 
+class Square(NamedTuple):
+    base: str
+    app: Flask
+    fake: FakeWeChat
+    # The nearby ibuprofen offer, whose contact is 15400001111.
+    offer_id: int
+    # The public id of the partner's public embed key: its links' ?partner=.
+    link: str
+
+
 @pytest.fixture(scope="module")
 def square():
-    """The app with districts and three posts around HERE, and a fake WeChat (official
-    account) it signs in and configures the JS-SDK through. Yields (base URL, fake, the
-    nearby ibuprofen offer's id and contact number)."""
+    """The app with districts, three posts around HERE and a partner preset to their district,
+    and a fake WeChat (official account) it signs in and configures the JS-SDK through."""
     fake = FakeWeChat(
         "wx-mini-program-browser",
         "mini-program-secret",
@@ -156,9 +186,13 @@ def square():
                 )
             )
             offer_id = offer.id
+            link = partner_link(
+                PARTNER_CODE,
+                {"name": PARTNER_NAME, "contact": "街道办", "region_codes": [FUTIAN["code"]]},
+            )
         with serving(app) as base_url:
             app.config["H5_ORIGIN"] = base_url
-            yield base_url, fake, offer_id
+            yield Square(base_url, app, fake, offer_id, link)
         fake.release()
 
 
@@ -203,15 +237,33 @@ def check(page: Page, name: str) -> None:
     assert serious_violations(page) == [], name
 
 
-def walk(page: Page, base: str, language: str, log_records, offer_id: int, wechat=False) -> int:
-    """The walk both browsers take; returns the id of the offer it posted."""
+def page_query(language: str, link: str | None) -> str:
+    """The page's query string: its language, and the partner's link it came by."""
+    params = {"lang": "en"} if language == "en" else {}
+    if link is not None:
+        params["partner"] = link
+    return f"?{urlencode(params)}" if params else ""
+
+
+def walk(
+    page: Page, base: str, language: str, log_records, offer_id: int, wechat=False, link=None
+) -> int:
+    """The walk both browsers take, by a partner's link if given; returns the id of the offer
+    it posted."""
     words = WORDS[language]
     prefix = f"h5-{'wechat' if wechat else language}"
-    query = "?lang=en" if language == "en" else ""
+    query = page_query(language, link)
     # The English walk comes by a link narrowed to the district the posts are in (福田区).
-    page.goto(f"{base}/h5/{query}{'&region=440304' if language == 'en' else ''}")
-    if language == "en":
-        expect(page.locator(".area__now")).to_have_text("Area: 福田区")
+    region = f"&region={FUTIAN['code']}" if language == "en" else ""
+    page.goto(f"{base}/h5/{query}{region}")
+    if language == "en" or link is not None:
+        # Named by ?region=, or the preset region of the link's partner.
+        expect(page.locator(".area__now")).to_have_text(words["area"].format(**FUTIAN))
+    if link is not None:
+        # Said discreetly, under the page's name.
+        expect(page.locator(".header__partner")).to_have_text(
+            words["via"].format(name=PARTNER_NAME)
+        )
     if wechat:
         # Silently through WeChat's authorisation and back, to a clean URL.
         expect(page.locator(".nav")).to_be_visible()
@@ -314,7 +366,6 @@ def walk(page: Page, base: str, language: str, log_records, offer_id: int, wecha
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_square_walk_in_a_phone_browser(square, tmp_path, log_records, language):
-    base, _, offer_id = square
     with chromium_page(
         tmp_path / "profile",
         locale="zh-CN" if language == "zh" else "en-GB",
@@ -323,14 +374,16 @@ def test_the_square_walk_in_a_phone_browser(square, tmp_path, log_records, langu
         geolocation={"latitude": HERE.lat, "longitude": HERE.lon},
         permissions=["geolocation"],
     ) as page:
-        posted = walk(page, base, language, log_records, offer_id)
-    assert posted != offer_id
+        posted = walk(page, square.base, language, log_records, square.offer_id)
+    assert posted != square.offer_id
+    with square.app.app_context():
+        # No link, no partner: a post made on MedShare's own page is in the direct channel.
+        assert db.session.get(Post, posted).partner_id is None
 
 
-def test_the_square_walk_inside_wechat_signs_in_through_web_authorisation(
+def test_the_square_walk_inside_wechat_by_a_partners_link_posts_in_its_channel(
     square, tmp_path, log_records
 ):
-    base, fake, offer_id = square
     here = from_wgs84(HERE, "gcj02")
     with chromium_page(
         tmp_path / "profile",
@@ -341,11 +394,41 @@ def test_the_square_walk_inside_wechat_signs_in_through_web_authorisation(
         page.add_init_script(
             WX_STUB.replace("__WX__", json.dumps({"lat": here.lat, "lng": here.lon}))
         )
-        walk(page, base, "zh", log_records, offer_id, wechat=True)
+        posted = walk(
+            page, square.base, "zh", log_records, square.offer_id, wechat=True, link=square.link
+        )
         (config,) = page.evaluate("window.__wx.configs")
     assert config["appId"] == OA_APP_ID
     assert config["jsApiList"] == ["getLocation", "openLocation"]
-    page_url = f"{base}/h5/"
+    # The partner's link came back from WeChat's authorisation as it left, and was signed so.
+    page_url = f"{square.base}/h5/{page_query('zh', square.link)}"
     assert config["signature"] == signature(
-        fake.ticket, config["nonceStr"], config["timestamp"], page_url
+        square.fake.ticket, config["nonceStr"], config["timestamp"], page_url
     )
+    with square.app.app_context():
+        channel = db.session.scalar(select(Partner.id).where(Partner.code == PARTNER_CODE))
+        assert db.session.get(Post, posted).partner_id == channel
+
+
+def test_a_link_whose_key_is_revoked_goes_on_as_medshares_own_square(square, tmp_path):
+    with square.app.app_context():
+        link = partners.issue_key(PARTNER_CODE, "public").key.public_id
+    with chromium_page(
+        tmp_path / "profile", locale="zh-CN", viewport={"width": 360, "height": 740}
+    ) as page:
+        page.goto(f"{square.base}/h5/?partner={link}")
+        expect(page.locator(".header__partner")).to_be_visible()
+        expect(page.locator(".post-card_need")).not_to_have_count(0)
+        with square.app.app_context():
+            partners.revoke_key(link, "leaked")
+        # The next call is refused for its partner, and sent again without it.
+        page.get_by_role("radio", name="分享").check()
+        expect(page.locator(".post-card_need")).to_have_count(0)
+        expect(page.locator(f"a[href='#/posts/{square.offer_id}']")).to_be_visible()
+        page.reload()
+        expect(page.locator(f"a[href='#/posts/{square.offer_id}']")).to_be_visible()
+        expect(page.locator(".header__partner")).to_have_count(0)
+        expect(page.locator(".area__now")).to_have_text("区域：不限")
+        shoot(page, "h5-revoked-link")
+        refused = [error for error in page.errors if "status of 422" in error]
+        assert len(refused) == 2 and len(page.errors) == 2, page.errors

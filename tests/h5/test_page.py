@@ -1,11 +1,14 @@
 """The H5 square's page: served at /h5/ in the language of ?lang=, its script and styles only
-from this origin under a CSP that allows no inline script and no framing (yet)."""
+from this origin under a CSP that allows no inline script, framed by nobody but the registered
+origins of the partner its ?partner= names."""
 
 import re
 
 import pytest
 
 from app.h5 import routes
+from app.partners import service
+from tests.partners.conftest import PARTNER_ORIGIN, UNUSABLE_LINKS
 
 PAGE = "/h5/"
 
@@ -20,20 +23,39 @@ def test_the_page_is_chinese_by_default_and_english_with_lang_en(client):
     assert "<title>Medicine sharing square</title>" in english.text
 
 
+def policy_directives(answer) -> dict[str, str]:
+    policy = answer.headers["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+
 def test_the_page_runs_only_scripts_from_here_and_cannot_be_framed(client):
-    policy = client.get(PAGE).headers["Content-Security-Policy"]
-    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    directives = policy_directives(client.get(PAGE))
     assert directives["script-src"] == "'self'"
     assert directives["default-src"] == "'none'"
     assert directives["connect-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
 
 
-def test_a_partner_named_in_the_url_does_not_open_framing_before_partners_exist(client):
-    policy = client.get(PAGE, query_string={"partner": "pk_live_anything"}).headers[
-        "Content-Security-Policy"
-    ]
-    assert "frame-ancestors 'none'" in policy
+def frame_policy(client, partner_public_id: str) -> str:
+    answer = client.get(PAGE, query_string={"partner": partner_public_id})
+    assert answer.status_code == 200
+    return policy_directives(answer)["frame-ancestors"]
+
+
+def test_a_partners_link_may_be_framed_by_exactly_its_registered_origins(client, partner, linked):
+    assert frame_policy(client, linked) == PARTNER_ORIGIN
+    # The page says who may frame it: the older header would forbid them all.
+    assert "X-Frame-Options" not in client.get(PAGE, query_string={"partner": linked}).headers
+    more = [PARTNER_ORIGIN, "https://m.health.shenzhen.example"]
+    service.update_partner(partner, {"origins": more})
+    assert frame_policy(client, linked) == " ".join(more)
+    service.update_partner(partner, {"origins": []})
+    assert frame_policy(client, linked) == "'none'"
+
+
+@pytest.mark.parametrize("how", UNUSABLE_LINKS)
+def test_a_link_naming_no_working_public_key_may_be_framed_by_nobody(client, unusable_link, how):
+    assert frame_policy(client, unusable_link(how)) == "'none'"
 
 
 def test_the_page_has_no_inline_script_and_loads_nothing_from_elsewhere(client):

@@ -4,7 +4,20 @@ import { LANGUAGE } from "./i18n.js";
 
 const BASE = "/api/v1";
 const TOKENS_KEY = "medshare.h5.tokens";
+const PARTNER_HEADER = "X-Partner";
+// A key's public id is lower-case letters; anything else in ?partner= names no partner, and
+// some of it (a newline, a Chinese character) no header may carry.
+const PUBLIC_ID = /^[a-z]+$/;
+// The API's answers when X-Partner names no working key (revoked, a partner suspended) or this
+// page is not on MedShare's H5 origin.
+const PARTNER_REFUSALS = new Set(["partner_link_invalid", "partner_link_not_from_h5"]);
 const listeners = new Set();
+
+// ?partner=<public id of a partner's public embed key>: the partner whose link opened the page.
+// Its public id goes with every call, so posts made here are in the partner's channel; never a
+// secret, which a page cannot keep.
+let partner = new URLSearchParams(location.search).get("partner");
+if (!PUBLIC_ID.test(partner || "")) partner = null;
 
 export class ApiProblem extends Error {
   constructor(status, body) {
@@ -59,10 +72,11 @@ function url(path, query) {
   return `${BASE}${path}${text ? `?${text}` : ""}`;
 }
 
-async function send(path, { method = "GET", body, query, headers = {}, bearer } = {}) {
+async function exchange(path, { method = "GET", body, query, headers = {}, bearer } = {}) {
   const sent = { Accept: "application/json", "Accept-Language": LANGUAGE, ...headers };
   if (body !== undefined) sent["Content-Type"] = "application/json";
   if (bearer) sent.Authorization = `Bearer ${bearer}`;
+  if (partner) sent[PARTNER_HEADER] = partner;
   let response;
   try {
     response = await fetch(url(path, query), {
@@ -77,6 +91,36 @@ async function send(path, { method = "GET", body, query, headers = {}, bearer } 
   const answer = await response.json().catch(() => null);
   if (!response.ok) throw new ApiProblem(response.status, answer);
   return answer;
+}
+
+/** Whether the problem refused the link's partner, which the page then forgets. */
+function droppedPartner(problem) {
+  if (!partner || !PARTNER_REFUSALS.has(problem.code)) return false;
+  // The link's partner does not work (any more): the page goes on as MedShare's own.
+  partner = null;
+  return true;
+}
+
+/** One call, with the link's partner while the API takes it. */
+async function send(path, options) {
+  try {
+    return await exchange(path, options);
+  } catch (problem) {
+    if (!droppedPartner(problem)) throw problem;
+    // Refused before it did anything: sending it again is safe.
+    return exchange(path, options);
+  }
+}
+
+/** The partner of the page's link, as the API knows it ({code, name, region}), or null. */
+export async function linkedPartner() {
+  if (!partner) return null;
+  try {
+    return await exchange("/partners/current");
+  } catch (problem) {
+    droppedPartner(problem);
+    return null;
+  }
 }
 
 /** Call the API, signed in when a session is kept; an expired access token is refreshed once. */

@@ -4,7 +4,7 @@ import "./app.css";
 import { html } from "htm/preact";
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { onSessionChange, signedIn } from "./api.js";
+import { linkedPartner, onSessionChange, signedIn } from "./api.js";
 import { LANGUAGE, otherLanguageUrl, t } from "./i18n.js";
 import { keptPlace } from "./place.js";
 import { Loading } from "./views/common.js";
@@ -25,7 +25,7 @@ function route() {
   return { name: "square" };
 }
 
-function initialFilters() {
+function initialFilters(partner) {
   // ?region=<district code>: a link that opens the square narrowed to an area.
   const region = new URLSearchParams(location.search).get("region");
   return {
@@ -34,7 +34,16 @@ function initialFilters() {
     medicines: [],
     urgency: "",
     district: region && REGION.test(region) ? { code: region, name: region } : null,
+    preset: presetArea(partner),
   };
+}
+
+// A partner's link opens the square on the partner's preset region: the API applies it to every
+// call of the link's that names no area, so the page names none for it and only shows it; an
+// area the reader chooses (or ?region=) wins over it, and clearing that comes back to it.
+function presetArea(partner) {
+  const names = (partner?.region || []).map((division) => division.name).filter(Boolean);
+  return names.length > 0 ? { name: names.join("、") } : null;
 }
 
 function Nav({ current }) {
@@ -61,10 +70,10 @@ function Nav({ current }) {
   `;
 }
 
-function App({ notice }) {
+function App({ notice, partner }) {
   const [current, setCurrent] = useState(route);
   const [place, setPlace] = useState(keptPlace);
-  const [filters, setFilters] = useState(initialFilters);
+  const [filters, setFilters] = useState(() => initialFilters(partner));
   const [, setSession] = useState(signedIn());
 
   useEffect(() => {
@@ -88,6 +97,7 @@ function App({ notice }) {
   return html`
     <header class="header">
       <p class="header__brand">${t("title")}</p>
+      ${partner && html`<p class="header__partner">${t("via_partner", { name: partner.name })}</p>`}
       <${Nav} current=${current.name} />
     </header>
     <main class="page">${view}</main>
@@ -98,9 +108,10 @@ async function start() {
   const root = document.getElementById("app");
   document.documentElement.lang = LANGUAGE === "en" ? "en" : "zh-CN";
   render(html`<main class="page"><${Loading} /></main>`, root);
-  // Inside WeChat: signed in silently first (or told why not), then the page.
-  const notice = await wechatSignIn();
-  render(html`<${App} notice=${notice} />`, root);
+  // Inside WeChat: signed in silently first (or told why not), then the page; and the partner
+  // whose link opened it, if any.
+  const [notice, partner] = await Promise.all([wechatSignIn(), linkedPartner()]);
+  render(html`<${App} notice=${notice} partner=${partner} />`, root);
 }
 
 start();

@@ -83,6 +83,8 @@ function RadioGroup({ legend, name, value, options, onChange }) {
 function Filters({ filters, setFilters, hasPlace }) {
   const [pickingArea, setPickingArea] = useState(false);
   const set = (changes) => setFilters({ ...filters, ...changes });
+  // Without a chosen area, a partner's link shows its partner's preset region (see main.js).
+  const area = filters.district || filters.preset;
   return html`
     <section class="filters" aria-labelledby="filters-heading">
       <h2 id="filters-heading" class="section__title">${t("filters")}</h2>
@@ -145,14 +147,14 @@ function Filters({ filters, setFilters, hasPlace }) {
         </select>
       </div>
       <div class="area">
-        <p class="area__now">${filters.district ? t("area_now", { name: filters.district.name }) : `${t("area")}：${t("any")}`}</p>
+        <p class="area__now">${area ? t("area_now", { name: area.name }) : `${t("area")}：${t("any")}`}</p>
         <div class="actions">
           <button type="button" class="weui-btn weui-btn_mini weui-btn_default" onClick=${() => setPickingArea(true)} aria-expanded=${pickingArea}>
             ${t("area_choose")}
           </button>
           ${filters.district &&
           html`<button type="button" class="weui-btn weui-btn_mini weui-btn_default" onClick=${() => set({ district: null })}>
-            ${t("area_clear")}
+            ${filters.preset ? t("area_preset", { name: filters.preset.name }) : t("area_clear")}
           </button>`}
         </div>
         ${pickingArea &&

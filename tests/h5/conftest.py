@@ -1,0 +1,3 @@
+"""Fixtures for the H5 square: the partners whose links (?partner=) may open it."""
+
+from tests.partners.conftest import issue, linked, partner, unusable_link  # noqa: F401
