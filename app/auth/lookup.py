@@ -4,10 +4,19 @@ import hashlib
 import hmac
 import re
 
-# A mainland mobile number: 11 digits from 13x to 19x, optionally written with +86 / 0086.
-MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
-NUMBER_SEPARATORS = re.compile(r"[\s\-()]")
-COUNTRY_PREFIXES = ("+86", "0086", "86")
+# What may sit between a number's digits: spaces, dashes and brackets, as people write them.
+SEPARATOR = "[ ()-]*"
+# A mainland mobile number as written: 11 digits from 13x to 19x, optionally after +86, 0086
+# or 86, separators anywhere. One pattern, in the subset of regular expressions both Python
+# and JSON Schema read, so the OpenAPI document states exactly what is accepted ([0-9], as
+# Python's \d would take any script's digits).
+MAINLAND_MOBILE_PATTERN = (
+    f"^{SEPARATOR}(?:(?:\\+{SEPARATOR}8{SEPARATOR}6|0{SEPARATOR}0{SEPARATOR}8{SEPARATOR}6"
+    f"|8{SEPARATOR}6){SEPARATOR})?1{SEPARATOR}[3-9](?:{SEPARATOR}[0-9]){{9}}{SEPARATOR}$"
+)
+MAINLAND_MOBILE = re.compile(MAINLAND_MOBILE_PATTERN)
+NUMBER_SEPARATORS = re.compile("[ ()-]")
+MOBILE_DIGITS = 11
 
 
 class NotAMainlandMobile(ValueError):
@@ -18,16 +27,12 @@ def normalise_mainland_mobile(text: str) -> str:
     """The 11-digit form of a mainland mobile number written with spaces, dashes or +86.
 
     Raises:
-        NotAMainlandMobile: when what is left is not 11 digits starting 13-19.
+        NotAMainlandMobile: when the text is not MAINLAND_MOBILE_PATTERN.
     """
-    digits = NUMBER_SEPARATORS.sub("", text)
-    for prefix in COUNTRY_PREFIXES:
-        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix) :]
-            break
-    if not MAINLAND_MOBILE.fullmatch(digits):
+    if not MAINLAND_MOBILE.fullmatch(text):
         raise NotAMainlandMobile(text)
-    return digits
+    # The number is the last 11 digits, after any country prefix.
+    return NUMBER_SEPARATORS.sub("", text)[-MOBILE_DIGITS:]
 
 
 def mask_mobile(mobile: str) -> str:

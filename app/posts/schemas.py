@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from app.auth.lookup import MAINLAND_MOBILE_PATTERN
 from app.catalog.schemas import catalog_label, localized_name
 from app.place_fields import CoordinateSystemField, PointSchema
 from app.posts.models import (
@@ -52,10 +53,14 @@ class PostCreateSchema(ma.Schema):
         validate=ma.validate.Length(min=1, max=MAX_ITEMS_PER_POST),
     )
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=NOTE_MAX_LENGTH))
+    # The pattern bounds it (11 digits, a prefix, separators), and only its digits are kept.
     contact_phone = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(max=20),
-        metadata={"description": "Mainland mobile number; revealed only through /contact"},
+        metadata={
+            "description": "Mainland mobile number; revealed only through /contact",
+            "pattern": MAINLAND_MOBILE_PATTERN,
+            "example": "13912345678",
+        },
     )
     location = ma.fields.Nested(LocationSchema, required=True)
     address_hint = ma.fields.String(

@@ -2,9 +2,15 @@
 
 import marshmallow as ma
 
+from app.auth.lookup import MAINLAND_MOBILE_PATTERN
+
 MOBILE = ma.fields.String(
     required=True,
-    metadata={"description": "A mainland China mobile number; spaces, dashes and +86 are fine"},
+    metadata={
+        "description": "A mainland China mobile number; spaces, dashes, brackets and +86 are fine",
+        "pattern": MAINLAND_MOBILE_PATTERN,
+        "example": "+86 139 1234 5678",
+    },
 )
 
 
