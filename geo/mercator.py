@@ -13,12 +13,17 @@ from geo.points import LonLat
 MERCATOR_SRID = 3857
 # WGS 84 semi-major axis, which EPSG:3857 uses as a sphere's radius.
 MERCATOR_RADIUS_M = 6_378_137.0
+# EPSG:3857's edge: the latitude where the square map ends (y = ±pi R). The poles themselves are
+# infinitely far; a point beyond the edge (a reader at lat=-90) is placed on it.
+MERCATOR_MAX_LATITUDE = math.degrees(2 * math.atan(math.exp(math.pi)) - math.pi / 2)
 
 
 def to_mercator(point: LonLat) -> tuple[float, float]:
-    """The (x, y) metres of a WGS 84 point in EPSG:3857, as PostGIS's ST_Transform gives them."""
+    """The (x, y) metres of a WGS 84 point in EPSG:3857, as PostGIS's ST_Transform gives them;
+    latitudes beyond the projection's edge (±85.05°) on that edge."""
+    lat = max(-MERCATOR_MAX_LATITUDE, min(MERCATOR_MAX_LATITUDE, point.lat))
     x = MERCATOR_RADIUS_M * math.radians(point.lon)
-    y = MERCATOR_RADIUS_M * math.log(math.tan(math.pi / 4 + math.radians(point.lat) / 2))
+    y = MERCATOR_RADIUS_M * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
     return x, y
 
 
