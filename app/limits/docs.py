@@ -13,11 +13,15 @@ from app.limits.limiter import (
 )
 from app.request_kind import READ, WRITE
 
+COUNT = {"type": "integer", "minimum": 0}
 HEADERS = {
-    HEADER_LIMIT: "Requests the tightest limit counting this call allows in its window",
-    HEADER_REMAINING: "Requests left in that window",
-    HEADER_RESET: "Seconds until that window has room again",
-    HEADER_POLICY: 'That limit as "<requests>;w=<window seconds>"',
+    HEADER_LIMIT: ("Requests the tightest limit counting this call allows in its window", COUNT),
+    HEADER_REMAINING: ("Requests left in that window", COUNT),
+    HEADER_RESET: ("Seconds until that window has room again", COUNT),
+    HEADER_POLICY: (
+        'That limit as "<requests>;w=<window seconds>"',
+        {"type": "string", "pattern": "^[0-9]+;w=[0-9]+$", "example": "300;w=60"},
+    ),
 }
 READ_METHODS = frozenset({"get", "head", "options"})
 
@@ -35,10 +39,8 @@ class RateLimitDocs(BasePlugin):
         info = dict(spec.options["info"])
         info["description"] += limits_description(self.config)
         spec.options["info"] = info
-        for name, description in HEADERS.items():
-            spec.components.header(
-                name, {"description": description, "schema": {"type": "integer"}}
-            )
+        for name, (description, schema) in HEADERS.items():
+            spec.components.header(name, {"description": description, "schema": schema})
 
     def operation_helper(self, path=None, operations=None, **kwargs) -> None:
         if not path.startswith(API_PREFIX):
