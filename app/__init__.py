@@ -29,7 +29,7 @@ from app.moderation.api.routes import bp as reports_bp
 from app.moderation.api.staff_routes import bp as moderation_bp
 from app.moderation.review.routes import ERROR_TEMPLATE as REVIEW_ERROR_TEMPLATE
 from app.moderation.review.routes import bp as review_bp
-from app.openapi import ProblemApi
+from app.openapi import ProblemApi, SchemaRules, add_links
 from app.partners import context as partner_context
 from app.partners import framing
 from app.partners.admin_routes import bp as partners_admin_bp
@@ -69,7 +69,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     cors.init_app(app)
     framing.init_app(app)
     # flask-smorest keeps an app's spec on its Api object, so each app gets its own.
-    api = ProblemApi(app, spec_kwargs={"extra_plugins": [RateLimitDocs(app.config)]})
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [RateLimitDocs(app.config), SchemaRules()]})
     tokens.init_app(app, api)
     staff_routes.init_app(app, api)
     moderation_hook.init_app(app)
@@ -97,6 +97,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(moderation_bp, url_prefix="/api/v1/moderation")
     api.register_blueprint(partners_bp, url_prefix="/api/v1/partners")
     api.register_blueprint(stats_bp, url_prefix="/api/v1")
+    add_links(api.spec)
     # The review page: plain Flask pages, outside the OpenAPI document; its errors are pages too.
     app.register_blueprint(review_bp)
     app.register_blueprint(partners_admin_bp)

@@ -5,6 +5,7 @@ import os
 
 import flask_swagger_ui
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import Blueprint
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
@@ -32,6 +33,17 @@ class ProblemSchema(ma.Schema):
         values=ma.fields.List(ma.fields.String()),
         metadata={"description": "Field name -> messages, on validation problems"},
     )
+
+
+class SchemaRules(BasePlugin):
+    """Adds a schema's JSON_SCHEMA_RULES to its component: what its validates_schema methods
+    check across fields (two fields together, one of several), said in JSON Schema, so the
+    document states the rule the code enforces."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        schema_class = schema if isinstance(schema, type) else type(schema)
+        return getattr(schema_class, "JSON_SCHEMA_RULES", None)
 
 
 class ProblemApi(Api):
@@ -68,3 +80,49 @@ class ProblemApi(Api):
         default = {"description": "Problem details", "schema": self.ERROR_SCHEMA}
         prepare_response(default, self.spec, PROBLEM_CONTENT_TYPE)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
+
+
+# Where an answer's id leads: (path, method, status) of the answer -> (the path parameter it
+# fills, the id in the answer, the paths it fills it in). Schemathesis follows these links
+# (create -> detail -> resolve), as a client would.
+RESOURCE_LINKS = {
+    ("/api/v1/posts", "post", "201"): ("post_id", "$response.body#/id", "/api/v1/posts/{post_id}"),
+    ("/api/v1/posts/mine", "get", "200"): (
+        "post_id",
+        "$response.body#/0/id",
+        "/api/v1/posts/{post_id}",
+    ),
+    ("/api/v1/moderation/queue/claim", "post", "200"): (
+        "case_id",
+        "$response.body#/id",
+        "/api/v1/moderation/cases/{case_id}",
+    ),
+}
+
+
+def add_links(spec) -> None:
+    """Add RESOURCE_LINKS to the document's answers, once every path is in it.
+
+    apispec keeps the paths it was given in `_paths`, from which to_dict() writes the document;
+    links need the target operations, which other blueprints may register later.
+    """
+    paths = spec._paths
+    for (path, method, status), (parameter, expression, target) in RESOURCE_LINKS.items():
+        response = paths[path][method]["responses"][status]
+        links = response.setdefault("links", {})
+        for target_path, operations in paths.items():
+            if target_path != target and not target_path.startswith(target + "/"):
+                continue
+            for target_method in operations:
+                if target_method == "parameters":
+                    continue
+                name = f"{target_method}{target_path[len(target) :]}".replace("/", "_")
+                links[name] = {
+                    "operationRef": f"#/paths/{_pointer(target_path)}/{target_method}",
+                    "parameters": {parameter: expression},
+                }
+
+
+def _pointer(path: str) -> str:
+    """A path as one JSON Pointer token (RFC 6901)."""
+    return path.replace("~", "~0").replace("/", "~1")

@@ -15,7 +15,12 @@ from app.posts.schemas import AnswerSystemSchema, PublicPostSchema
 from app.posts.views import request_language
 from app.square import service
 from app.square.query import square_query
-from app.square.schemas import SquarePageSchema, SquareQuerySchema, SquareSearchSchema
+from app.square.schemas import (
+    SQUARE_RULES_IN_WORDS,
+    SquarePageSchema,
+    SquareQuerySchema,
+    SquareSearchSchema,
+)
 
 
 def _posts(page: service.SquarePage) -> list[dict]:
@@ -34,6 +39,7 @@ class Square(MethodView):
     # An instance, not the class: webargs would build a new schema (deep-copying every field)
     # on each request.
     @bp.arguments(SquareQuerySchema(), location="query")
+    @bp.doc(description=SQUARE_RULES_IN_WORDS)
     @bp.response(200, SquarePageSchema)
     def get(self, args):
         """The square: open posts, nearest first (with lat/lng) or newest first; no sign-in"""
@@ -42,7 +48,9 @@ class Square(MethodView):
 
 @bp.route("/search")
 class Search(MethodView):
-    @bp.arguments(SquareSearchSchema())
+    # No body is the square unfiltered, as GET /posts without a query.
+    @bp.arguments(SquareSearchSchema(), required=False)
+    @bp.doc(description=SQUARE_RULES_IN_WORDS)
     @bp.response(200, SquarePageSchema)
     def post(self, args):
         """The square with filters in a JSON body, for polygons too long for a URL"""

@@ -1,5 +1,7 @@
 import hashlib
 import json
+from itertools import combinations
+from typing import ClassVar
 
 import marshmallow as ma
 from shapely import Polygon
@@ -58,6 +60,65 @@ class GeoJsonPolygonField(ma.fields.Field):
         if not polygon.is_valid or polygon.area == 0:
             raise ma.ValidationError(INVALID_POLYGON)
         return polygon
+
+
+POINT_FIELDS = ("lat", "lng")
+# consistent() below, in JSON Schema: lat and lng come together, and are needed by radius_m and
+# sort=distance; at most one area.
+SQUARE_RULES = {
+    "allOf": [
+        {
+            "anyOf": [
+                {"required": list(POINT_FIELDS)},
+                {
+                    "not": {
+                        "anyOf": [
+                            {"required": ["lat"]},
+                            {"required": ["lng"]},
+                            {"required": ["radius_m"]},
+                            {"required": ["sort"], "properties": {"sort": {"enum": ["distance"]}}},
+                        ]
+                    }
+                },
+            ]
+        },
+        {"not": {"anyOf": [{"required": list(pair)} for pair in combinations(AREA_FIELDS, 2)]}},
+    ]
+}
+# The same, in words, for the operations taking them as query parameters (which JSON Schema
+# cannot relate to each other).
+SQUARE_RULES_IN_WORDS = (
+    "lat and lng come together; radius_m and sort=distance need them. At most one area: "
+    "radius_m, bbox, polygon or district. A bbox's minimums are below its maximums; a polygon "
+    "is a valid GeoJSON Polygon (closed rings of at least 4 positions, edges not crossing, "
+    f"some area, at most {MAX_POLYGON_VERTICES} vertices). Otherwise 422 names the field."
+)
+
+
+POSITION = {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}}
+POLYGON_SCHEMA = {
+    "type": "object",
+    "required": ["type", "coordinates"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Polygon"]},
+        "coordinates": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "array",
+                "minItems": 4,
+                "maxItems": MAX_POLYGON_VERTICES + 1,
+                "items": POSITION,
+            },
+        },
+    },
+    "example": {
+        "type": "Polygon",
+        "coordinates": [
+            [[121.40, 31.18], [121.55, 31.18], [121.55, 31.28], [121.40, 31.28], [121.40, 31.18]]
+        ],
+    },
+}
 
 
 class SquareQuerySchema(ma.Schema):
@@ -141,12 +202,20 @@ class SquareQuerySchema(ma.Schema):
 class SquareSearchSchema(SquareQuerySchema):
     """The square's filters as a JSON body, for polygons too long for a URL."""
 
+    JSON_SCHEMA_RULES: ClassVar[dict] = SQUARE_RULES
+
     medicine = ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(max=MEDICINE_CODE_MAX_LENGTH)),
         validate=ma.validate.Length(max=MAX_ITEMS_PER_POST),
     )
     urgency = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(URGENCY_TAGS)))
-    polygon = GeoJsonPolygonField(metadata={"type": "object", "description": "GeoJSON Polygon"})
+    polygon = GeoJsonPolygonField(
+        metadata={
+            "description": "GeoJSON Polygon in coordinate_system: positions are [lng, lat], "
+            "lng within ±180 and lat within ±90; rings closed, edges not crossing",
+            **POLYGON_SCHEMA,
+        }
+    )
 
 
 class SquarePageSchema(ma.Schema):

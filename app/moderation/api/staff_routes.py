@@ -102,7 +102,8 @@ class Queue(MethodView):
 @bp.route("/queue/claim")
 class ClaimNext(MethodView):
     @staff_only
-    @bp.arguments(ClaimNextSchema)
+    # No body claims the first item of any kind.
+    @bp.arguments(ClaimNextSchema, required=False)
     @bp.response(200, CaseSchema)
     @bp.alt_response(404, response="NOT_FOUND")
     def post(self, body):
