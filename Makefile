@@ -25,11 +25,15 @@ MIGRATION_TEST_DB ?= $(TEST_DB)_migrations
 # The review page's browser walk-through serves committed rows: a database of its own, made
 # afresh on each run.
 BROWSER_TEST_DB ?= $(TEST_DB)_browser
+# Schemathesis' run against the served app (tests/contract) commits what it creates too.
+CONTRACT_TEST_DB ?= $(TEST_DB)_contract
 export TEST_DATABASE_URL ?= $(APP_URL)/$(TEST_DB)
 export TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(TEST_DB)
 export MIGRATION_TEST_DATABASE_URL ?= $(OWNER_URL)/$(MIGRATION_TEST_DB)
 export BROWSER_TEST_DATABASE_URL ?= $(APP_URL)/$(BROWSER_TEST_DB)
 export BROWSER_TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(BROWSER_TEST_DB)
+export CONTRACT_TEST_DATABASE_URL ?= $(APP_URL)/$(CONTRACT_TEST_DB)
+export CONTRACT_TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(CONTRACT_TEST_DB)
 # The suite's rate limit counters in the shared Redis, apart from other checkouts' (see TEST_DB).
 export TEST_RATE_LIMIT_KEY_PREFIX ?= $(TEST_DB)
 # Debian's chromium, driven by Playwright; never a browser Playwright downloads itself. A CJK
@@ -133,7 +137,7 @@ run: database h5
 
 test-databases: redis
 	$(PROVISION) $(TEST_DB) $(MIGRATION_TEST_DB)
-	$(PROVISION) --fresh $(BROWSER_TEST_DB)
+	$(PROVISION) --fresh $(BROWSER_TEST_DB) $(CONTRACT_TEST_DB)
 
 browser:
 	@missing=$$(for package in $(BROWSER_PACKAGES); do \
