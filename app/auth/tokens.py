@@ -7,7 +7,7 @@ is not revoked, its generation is the session's current one, and its account is 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask_jwt_extended import create_access_token, create_refresh_token, jwt_required
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
@@ -18,7 +18,8 @@ from app.extensions import db, jwt
 
 BEARER_SCHEME = "bearerAuth"
 BEARER = [{BEARER_SCHEME: []}]
-CHALLENGE = {"WWW-Authenticate": "Bearer"}
+BEARER_WORD = "Bearer"
+CHALLENGE = {"WWW-Authenticate": BEARER_WORD}
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,20 @@ class TokenPair:
 
 def init_app(app: Flask, api) -> None:
     jwt.init_app(app)
+    app.before_request(_bearer_in_any_case)
     api.spec.components.security_scheme(
         BEARER_SCHEME, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
+
+
+def _bearer_in_any_case() -> None:
+    """Authentication schemes are case-insensitive (RFC 7235, 2.1): "bearer" and "BEARER" are
+    "Bearer", which is the only spelling flask-jwt-extended reads. Written back into the
+    environ, which request.headers reads, before anything looks for the token."""
+    header = request.environ.get("HTTP_AUTHORIZATION", "")
+    scheme, space, credentials = header.strip().partition(" ")
+    if space and scheme.lower() == BEARER_WORD.lower() and scheme != BEARER_WORD:
+        request.environ["HTTP_AUTHORIZATION"] = f"{BEARER_WORD} {credentials.strip()}"
 
 
 def signed_in(bp, *, refresh: bool = False):

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from flask_jwt_extended import create_access_token, decode_token
 
 from app.auth.service import ban_user
@@ -17,6 +19,20 @@ def test_a_signed_in_user_is_recognised(client, sign_in):
     assert response.status_code == 200
     assert response.json == {"user_id": user.id}
     assert pair.token_type == "Bearer" and pair.expires_in == 15 * 60
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "BeArEr", "Bearer "])
+def test_the_bearer_scheme_is_read_in_any_case_as_rfc_7235_says(client, sign_in, scheme):
+    user, pair = sign_in()
+    response = client.get(WHOAMI, headers={"Authorization": f"{scheme} {pair.access_token}"})
+    assert response.status_code == 200, response.get_json()
+    assert response.json == {"user_id": user.id}
+
+
+def test_another_scheme_in_lower_case_is_still_refused(client, sign_in):
+    _user, pair = sign_in()
+    response = client.get(WHOAMI, headers={"Authorization": f"basic {pair.access_token}"})
+    assert response.status_code == 401
 
 
 def test_no_token_is_a_401_problem_with_a_bearer_challenge(client):
