@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-
 from flask_jwt_extended import create_access_token, decode_token
 
 from app.auth.service import ban_user
