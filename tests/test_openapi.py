@@ -63,3 +63,41 @@ def test_operations_that_need_a_token_say_so_and_document_401(client):
     ]
     assert {path for _, path in secured} >= {"/api/v1/me", "/api/v1/auth/refresh"}
     assert all("401" in operation["responses"] for operation, _ in secured)
+
+
+# Routes under /api/ that are the document and its page, not operations in it.
+NOT_OPERATIONS = {
+    "api-docs.openapi_json",
+    "api-docs.openapi_swagger_ui",
+    "swagger_ui_assets.static",
+}
+# The probes tests/probe_routes.py adds to the test app only.
+PROBE_PREFIX = "/api/v1/_probe"
+CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+API_ROUTE = re.compile(r"^/(api/|healthz$|readyz$)")
+
+
+def routed_operations(app) -> set[tuple[str, str]]:
+    """(method, OpenAPI path) of every API route the app serves."""
+    return {
+        (method.lower(), CONVERTER.sub(r"{\1}", rule.rule))
+        for rule in app.url_map.iter_rules()
+        if API_ROUTE.match(rule.rule)
+        and rule.endpoint not in NOT_OPERATIONS
+        and not rule.rule.startswith(PROBE_PREFIX)
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_api_route_is_in_the_document_and_every_documented_operation_is_routed(app, client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    documented = {
+        (method, path)
+        for path, operations in paths.items()
+        for method in operations
+        if method != "parameters"
+    }
+    routed = routed_operations(app)
+    assert routed - documented == set(), "routes missing from the OpenAPI document"
+    assert documented - routed == set(), "documented operations that nothing serves"
+    assert len(routed) > 40
