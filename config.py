@@ -293,6 +293,8 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     PARTNER_KEY_ENVIRONMENT = "live"
     SESSION_COOKIE_SECURE = True
+    # Browsers go on using HTTPS only, for a year, on this host and its subdomains.
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 365 * 24 * 3600)
     # Browsers keep a __Host- cookie to this exact host, over HTTPS, for every path.
     SESSION_COOKIE_NAME = "__Host-medshare-staff"
 

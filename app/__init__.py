@@ -6,7 +6,16 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # app.models is imported for its side effect: every table registered on db.metadata.
-from app import cli, cors, db_pool, errors, models, request_guards, request_log  # noqa: F401
+from app import (  # noqa: F401
+    cli,
+    cors,
+    db_pool,
+    errors,
+    models,
+    request_guards,
+    request_log,
+    security_headers,
+)
 from app.areas.routes import bp as areas_bp
 from app.auth import tokens, wechat, wechat_web
 from app.auth.routes import bp as auth_bp
@@ -31,7 +40,6 @@ from app.moderation.review.routes import ERROR_TEMPLATE as REVIEW_ERROR_TEMPLATE
 from app.moderation.review.routes import bp as review_bp
 from app.openapi import ProblemApi, SchemaRules, add_links
 from app.partners import context as partner_context
-from app.partners import framing
 from app.partners.admin_routes import bp as partners_admin_bp
 from app.partners.routes import bp as partners_bp
 from app.settings_check import refuse_unsafe_settings
@@ -67,7 +75,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     # Browsers on other origins may call the API (partners' pages), never the review page.
     cors.init_app(app)
-    framing.init_app(app)
+    security_headers.init_app(app)
     # flask-smorest keeps an app's spec on its Api object, so each app gets its own.
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [RateLimitDocs(app.config), SchemaRules()]})
     tokens.init_app(app, api)
