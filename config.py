@@ -70,6 +70,12 @@ class Config:
     DATABASE_PING_AFTER_IDLE_SECONDS = _env_int("DATABASE_PING_AFTER_IDLE_SECONDS", 10)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_BODY_BYTES", 64 * 1024)
+    # The request line and headers: answered 414 / 431 problem+json past these, well below
+    # Granian's own limits (app/request_guards.py). A square's polygon of 500 vertices fits in
+    # neither a URL nor a header; POST /posts/search takes it.
+    MAX_REQUEST_LINE_BYTES = _env_int("MAX_REQUEST_LINE_BYTES", 16 * 1024)
+    MAX_HEADER_BYTES = _env_int("MAX_HEADER_BYTES", 32 * 1024)
+    MAX_HEADER_COUNT = _env_int("MAX_HEADER_COUNT", 64)
     # Browsers may call the API from H5_ORIGIN's pages and active partners' registered origins
     # (app/partners/cors.py), read from the database and trusted by each worker this long.
     CORS_ORIGINS_CACHE_SECONDS = _env_int("CORS_ORIGINS_CACHE_SECONDS", 30)

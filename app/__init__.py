@@ -38,7 +38,7 @@ from app.moderation.api.routes import bp as reports_bp
 from app.moderation.api.staff_routes import bp as moderation_bp
 from app.moderation.review.routes import ERROR_TEMPLATE as REVIEW_ERROR_TEMPLATE
 from app.moderation.review.routes import bp as review_bp
-from app.openapi import ProblemApi, SchemaRules, add_links
+from app.openapi import GuardAnswers, ProblemApi, SchemaRules, add_links
 from app.partners import context as partner_context
 from app.partners.admin_routes import bp as partners_admin_bp
 from app.partners.routes import bp as partners_bp
@@ -77,7 +77,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     cors.init_app(app)
     security_headers.init_app(app)
     # flask-smorest keeps an app's spec on its Api object, so each app gets its own.
-    api = ProblemApi(app, spec_kwargs={"extra_plugins": [RateLimitDocs(app.config), SchemaRules()]})
+    api = ProblemApi(
+        app,
+        spec_kwargs={"extra_plugins": [RateLimitDocs(app.config), SchemaRules(), GuardAnswers()]},
+    )
     tokens.init_app(app, api)
     staff_routes.init_app(app, api)
     moderation_hook.init_app(app)

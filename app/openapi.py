@@ -2,6 +2,7 @@
 
 import http
 import os
+from typing import ClassVar
 
 import flask_swagger_ui
 import marshmallow as ma
@@ -44,6 +45,31 @@ class SchemaRules(BasePlugin):
         schema = kwargs.get("schema")
         schema_class = schema if isinstance(schema, type) else type(schema)
         return getattr(schema_class, "JSON_SCHEMA_RULES", None)
+
+
+class GuardAnswers(BasePlugin):
+    """Adds what app.request_guards answers before any view to every API operation: 414 and
+    431 for an over-long request line or header block; and, with a body, 400 (not JSON), 413
+    (too large) and 415 (not application/json)."""
+
+    EVERY: ClassVar[dict] = {
+        "414": "REQUEST_URI_TOO_LONG",
+        "431": "REQUEST_HEADER_FIELDS_TOO_LARGE",
+    }
+    WITH_BODY: ClassVar[dict] = {
+        "400": "BAD_REQUEST",
+        "413": "REQUEST_ENTITY_TOO_LARGE",
+        "415": "UNSUPPORTED_MEDIA_TYPE",
+    }
+
+    def operation_helper(self, path=None, operations=None, **kwargs) -> None:
+        if not path.startswith("/api/"):
+            return
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            answers = {**self.EVERY, **(self.WITH_BODY if "requestBody" in operation else {})}
+            for status, name in answers.items():
+                responses.setdefault(status, name)
 
 
 class ProblemApi(Api):
