@@ -153,6 +153,11 @@ class Config:
     # Moderation. Reports from this many different people (about a problem, not "already
     # resolved") take a post off the square until a moderator decides.
     REPORTS_TO_HOLD = _env_int("REPORTS_TO_HOLD", 3)
+    # Only reports by accounts verified to this level count toward REPORTS_TO_HOLD; others are
+    # recorded for moderators and never hold. Each account files at most REPORTS_PER_DAY
+    # reports a day (China's calendar).
+    REPORT_HOLD_VERIFICATION_LEVEL = os.environ.get("REPORT_HOLD_VERIFICATION_LEVEL", "identity")
+    REPORTS_PER_DAY = _env_int("REPORTS_PER_DAY", 10)
     # How long a claimed queue item stays its moderator's alone before it goes back to the queue.
     MODERATION_LEASE_MINUTES = _env_int("MODERATION_LEASE_MINUTES", 10)
     # The moderator `make run` prints, to try the review page with; never made in production.

@@ -23,6 +23,9 @@ LEVEL_RANK = {level: rank for rank, level in enumerate(VERIFICATION_LEVELS)}
 REQUIRED_LEVEL_SETTINGS = {
     "post": "POSTING_VERIFICATION_LEVEL",
     "reveal_contact": "CONTACT_VERIFICATION_LEVEL",
+    # A report is always recorded; only a report by an account this verified takes the post off
+    # the square (counts toward REPORTS_TO_HOLD), so fresh accounts cannot hold any post.
+    "hold_by_report": "REPORT_HOLD_VERIFICATION_LEVEL",
 }
 
 
@@ -162,6 +165,12 @@ def record_verification(user: User, level: str, provider: str) -> None:
 def has_level(user: User, level: str) -> bool:
     """Whether the account reached this level or a higher one."""
     return any(LEVEL_RANK[found.level] >= LEVEL_RANK[level] for found in user.verifications)
+
+
+def levels_for(action: str) -> tuple[str, ...]:
+    """The levels that satisfy an action's setting: the one it names and every higher one."""
+    required = LEVEL_RANK[current_app.config[REQUIRED_LEVEL_SETTINGS[action]]]
+    return VERIFICATION_LEVELS[required:]
 
 
 def require_level(user: User, action: str) -> None:

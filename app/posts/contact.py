@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.auth.service import require_level
-from app.china_time import CHINA_TIME, today_in_china, until_midnight_in_china
+from app.china_time import midnight_in_china, until_midnight_in_china
 from app.errors import TryAgainLater
 from app.extensions import db
 from app.posts.models import ContactReveal, Post
@@ -97,10 +97,6 @@ def reveals_of(post: Post) -> list[ContactReveal]:
             .order_by(ContactReveal.revealed_at.desc(), ContactReveal.id.desc())
         )
     )
-
-
-def midnight_in_china(now: datetime) -> datetime:
-    return datetime.combine(today_in_china(now), datetime.min.time(), CHINA_TIME)
 
 
 def _posts_revealed_since(viewer: User, midnight: datetime) -> set[int]:
