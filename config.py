@@ -142,6 +142,8 @@ class Config:
     # Contact reveals per user per day (China's calendar), and how long an Idempotency-Key holds.
     CONTACT_REVEALS_PER_DAY = _env_int("CONTACT_REVEALS_PER_DAY", 10)
     IDEMPOTENCY_KEY_HOURS = _env_int("IDEMPOTENCY_KEY_HOURS", 24)
+    # Copies of their own data (GET /me/export) a user may take per day (China's calendar).
+    EXPORTS_PER_DAY = _env_int("EXPORTS_PER_DAY", 3)
 
     # The square: page size, and how deep paging goes. Distance paging re-walks the index from
     # the nearest post on each page, so depth is capped; narrowing the area goes further.

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.events import account_barred
 from app.auth.lookup import lookup_digest, mask_mobile
 from app.auth.models import VERIFICATION_LEVELS, User, UserVerification
+from app.auth.pseudonyms import pseudonym_of
 from app.auth.tokens import end_all_sessions
 from app.auth.wechat import WeChatIdentity
 from app.errors import DomainError
@@ -191,10 +192,11 @@ def ban_user(user: User, reason: str) -> None:
         reason: why, for the audit log; it must not quote personal data.
     """
     bar_user(user)
+    pseudonym = str(pseudonym_of(user.id))
     db.session.commit()
     audit_log.info(
         "user_banned",
-        extra={"fields": {"event": "user_banned", "user_id": user.id, "reason": reason}},
+        extra={"fields": {"event": "user_banned", "user": pseudonym, "reason": reason}},
     )
 
 

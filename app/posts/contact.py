@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.auth.models import User
+from app.auth.pseudonyms import pseudonym_of
 from app.auth.service import require_level
 from app.china_time import midnight_in_china, until_midnight_in_china
 from app.errors import TryAgainLater
@@ -74,10 +75,13 @@ def reveal_contact(post: Post, viewer: User) -> Contact:
         raise ContactRevealLimit(wait, limit=limit)
     reveal = ContactReveal(post_id=post.id, viewer_id=viewer.id)
     db.session.add(reveal)
+    viewer_pseudonym = str(pseudonym_of(viewer.id))
     db.session.commit()
     audit_log.info(
         "contact revealed",
-        extra={"fields": {"event": "contact_revealed", "post_id": post.id, "viewer_id": viewer.id}},
+        extra={
+            "fields": {"event": "contact_revealed", "post_id": post.id, "viewer": viewer_pseudonym}
+        },
     )
     return Contact(
         post_id=post.id,

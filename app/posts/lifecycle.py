@@ -16,12 +16,12 @@ decides whether that is a refusal.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 
 from app.auth.events import account_barred
 from app.extensions import db
 from app.me.events import account_deleted, consent_withdrawn
-from app.posts.models import POST_STATUSES, Post
+from app.posts.models import POST_STATUSES, ContactReveal, IdempotencyKey, Post
 from app.posts.moderation_hook import moderation
 from geo.points import WGS84_SRID
 
@@ -220,5 +220,14 @@ def _consent_withdrawn(user, *, purpose: str, **_kwargs) -> None:
 @account_deleted.connect
 def _account_deleted(user, **_kwargs) -> None:
     erase_account(user.id)
-    moderation().posts_erased(select(Post.id).where(Post.user_id == user.id))
+    own_posts = select(Post.id).where(Post.user_id == user.id)
+    # Who saw whose number: the account's reveals, and others' reveals of its posts. Neither
+    # has anyone left to be shown to.
+    db.session.execute(
+        delete(ContactReveal).where(
+            or_(ContactReveal.viewer_id == user.id, ContactReveal.post_id.in_(own_posts))
+        )
+    )
+    db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.user_id == user.id))
+    moderation().posts_erased(own_posts)
     moderation().account_erased(user.id)
