@@ -17,6 +17,8 @@ PHONE = "13987654321"
 HANDLE = "wx_chen_1987"
 LANDLINE = "0755-26781234"
 CONTACT = "15811112222"
+# Someone else's contact number, which the account saw.
+OTHER_CONTACT = "13700001111"
 ADDRESS = "翠竹苑 7 栋 1203 室门口"
 WORDS = "陈阿姨家孩子"
 NOTE = f"{WORDS}用不完，电话 {PHONE}，微信 {HANDLE}"
@@ -53,7 +55,7 @@ def busy_account(client, poster, create, moderator, db_session):  # noqa: F811
     )
     held = made(offer_body(note=f"{SALE_NOTE} {WORDS} 座机 {LANDLINE}", location=SPOT))
     assert held["status"] == "held"
-    other = made(offer_body(), other_headers)
+    other = made(offer_body(contact_phone=OTHER_CONTACT), other_headers)
 
     # Editing a held post's note is audited (masked), under the poster's pseudonym.
     edited = client.patch(
