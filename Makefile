@@ -115,6 +115,9 @@ run: database h5
 	@echo "$(WECHAT_API_BASE_URL) signs you in):"
 	@echo "  http://$(HOST):$(PORT)/h5/    in English: http://$(HOST):$(PORT)/h5/?lang=en"
 	@echo
+	@echo "Retention: purge what is past its period once a day from cron (README, Your data):"
+	@echo "  17 3 * * *  cd $(CURDIR) && $(FLASK) medshare purge"
+	@echo
 	@echo "MedShare is serving on http://$(HOST):$(PORT)"
 	@echo "  API docs:     http://$(HOST):$(PORT)/api/v1/docs"
 	@echo "  OpenAPI:      http://$(HOST):$(PORT)/api/v1/openapi.json"

@@ -144,6 +144,20 @@ class Config:
     IDEMPOTENCY_KEY_HOURS = _env_int("IDEMPOTENCY_KEY_HOURS", 24)
     # Copies of their own data (GET /me/export) a user may take per day (China's calendar).
     EXPORTS_PER_DAY = _env_int("EXPORTS_PER_DAY", 3)
+    # Retention (app/rights/retention.py, `flask medshare purge` from cron), in days; none is
+    # taken as shorter than 1, the window the daily limits count. A post's contact number,
+    # meeting hint and exact spot go this long after it ended (resolved, expired, withdrawn,
+    # removed, deleted): long enough for a late "did you get it?" call.
+    RETENTION_POST_DAYS = _env_int("RETENTION_POST_DAYS", 30)
+    # SMS codes (keyed hashes only) once the day's send limits no longer count them.
+    RETENTION_SMS_CHALLENGE_DAYS = _env_int("RETENTION_SMS_CHALLENGE_DAYS", 2)
+    # Who saw whose number: the poster's list, and moderators' evidence of harassment.
+    RETENTION_REVEAL_DAYS = _env_int("RETENTION_REVEAL_DAYS", 90)
+    # Sign-in sessions, counted from when they were revoked or their refresh token ran out.
+    RETENTION_SESSION_DAYS = _env_int("RETENTION_SESSION_DAYS", 30)
+    # The counts behind the daily limits of exports and of identity checks.
+    RETENTION_EXPORT_DAYS = _env_int("RETENTION_EXPORT_DAYS", 2)
+    RETENTION_VERIFICATION_ATTEMPT_DAYS = _env_int("RETENTION_VERIFICATION_ATTEMPT_DAYS", 30)
 
     # The square: page size, and how deep paging goes. Distance paging re-walks the index from
     # the nearest post on each page, so depth is capped; narrowing the area goes further.

@@ -37,6 +37,9 @@ MODERATED = ("open", "expired", "held", "hidden", "removed", "resolved")
 PUBLIC = ("open", "expired", "resolved")
 # Statuses in which an owner may edit the note: it is, or may again be, on the square.
 EDITABLE = (*RENEWABLE, "held")
+# Statuses of a post that has ended: nobody is sent to call or meet its poster any more, so
+# retention purges its contact and exact spot after RETENTION_POST_DAYS (app/rights/retention.py).
+ENDED = ("resolved", "expired", "withdrawn", "removed", "deleted")
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,33 @@ def erase_account(user_id: int) -> int:
     withdrawn = _move_all("withdraw", Post.user_id == user_id)
     _erase_data(Post.user_id == user_id, ERASED)
     return withdrawn
+
+
+def purge_ended(ended_before: datetime, batch: int) -> int:
+    """Erase the contact and exact spot (as erase does) of up to batch posts that ended, and
+    have not changed since, before ended_before; the caller commits. Returns how many.
+
+    A post already purged is not chosen again, and rows another transaction holds are skipped
+    (the next run takes them), so running it again, or beside the app, is safe.
+    """
+    holds_something = or_(
+        Post.contact_phone_encrypted.is_not(None),
+        Post.contact_phone_masked.is_not(None),
+        Post.address_hint.is_not(None),
+        ~func.ST_Equals(Post.location, ERASED["location"]["location"]),
+    )
+    chosen = list(
+        db.session.scalars(
+            select(Post.id)
+            .where(Post.status.in_(ENDED), Post.updated_at < ended_before, holds_something)
+            .order_by(Post.id)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if chosen:
+        _erase_data(Post.id.in_(chosen), ("contact", "location"))
+    return len(chosen)
 
 
 def _erase_data(condition: ColumnElement, parts) -> None:
