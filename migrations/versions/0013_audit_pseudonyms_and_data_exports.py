@@ -53,8 +53,8 @@ def upgrade():
     op.add_column("moderation_audit", sa.Column("user_pseudonym", sa.Uuid(), nullable=True))
     op.execute(
         "INSERT INTO audit_pseudonyms (user_id, pseudonym)"
-        " SELECT DISTINCT user_id, gen_random_uuid() FROM moderation_audit"
-        " WHERE user_id IS NOT NULL"
+        " SELECT user_id, gen_random_uuid() FROM"
+        " (SELECT DISTINCT user_id FROM moderation_audit WHERE user_id IS NOT NULL) AS actors"
     )
     _rewrite_audit(
         "UPDATE moderation_audit SET user_pseudonym = audit_pseudonyms.pseudonym"
