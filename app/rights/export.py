@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
@@ -126,4 +126,4 @@ def _cases(*conditions) -> list[ModerationCase]:
 # The count of a deleted account's exports is about a person who asked to be forgotten.
 @account_deleted.connect
 def _account_deleted(user, **_kwargs) -> None:
-    db.session.execute(DataExport.__table__.delete().where(DataExport.user_id == user.id))
+    db.session.execute(delete(DataExport).where(DataExport.user_id == user.id))
