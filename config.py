@@ -68,6 +68,9 @@ class Config:
 
     # Pooled connections idle longer than this are pinged before use (see app/db_pool.py).
     DATABASE_PING_AFTER_IDLE_SECONDS = _env_int("DATABASE_PING_AFTER_IDLE_SECONDS", 10)
+    # A request the database failed (restarting, stopped, the connection dropped) answers 503
+    # with this Retry-After: about how long a restart takes.
+    DATABASE_RETRY_AFTER_SECONDS = _env_int("DATABASE_RETRY_AFTER_SECONDS", 2)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_BODY_BYTES", 64 * 1024)
     # Browsers may call the API from H5_ORIGIN's pages and active partners' registered origins
