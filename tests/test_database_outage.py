@@ -48,3 +48,25 @@ def test_a_connection_dropped_under_a_request_answers_503_and_the_next_request_i
     assert client.get(A_POST).status_code == 404
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.usefixtures("app")
+def test_an_answer_made_before_the_connection_dropped_is_not_turned_into_a_500():
+    app = create_app("test")
+
+    def answered_then_dropped():
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        # The server goes away after the answer is made, before the session is closed.
+        outside = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
+        with outside.connect() as killer:
+            killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        outside.dispose()
+        return {"answered": True}
+
+    app.add_url_rule("/answered-then-dropped", view_func=answered_then_dropped)
+    client = app.test_client()
+    response = client.get("/answered-then-dropped")
+    assert (response.status_code, response.json) == (200, {"answered": True})
+    assert client.get(A_POST).status_code == 404
+    with app.app_context():
+        db.engine.dispose()
