@@ -18,7 +18,7 @@ READY_SECONDS = 60
 
 
 def serve_command(host: str, port: int, workers: int, app: str = OUR_APP) -> list[str]:
-    """The exec line of `make run` for this host, port and worker count, serving `app`."""
+    """The server command of `make run` for this host, port and worker count, serving `app`."""
     dry_run = subprocess.run(
         ["make", "-s", "-n", "run", f"HOST={host}", f"PORT={port}", f"WORKERS={workers}"],
         cwd=ROOT,
@@ -26,13 +26,16 @@ def serve_command(host: str, port: int, workers: int, app: str = OUR_APP) -> lis
         text=True,
         check=True,
     ).stdout
-    lines = [line.strip() for line in dry_run.splitlines() if line.strip().startswith("exec ")]
+    # The server's line ends with our app (make run starts the fake WeChat beside it, and an
+    # older Makefile wrote the line as `exec ...`).
+    lines = [
+        shlex.split(line.strip().removeprefix("exec "))
+        for line in dry_run.splitlines()
+        if line.strip().endswith(OUR_APP)
+    ]
     if not lines:
-        raise RuntimeError("no exec line in `make -n run`")
-    words = shlex.split(lines[-1])[1:]
-    if OUR_APP not in words:
-        raise RuntimeError(f"`make run` serves no {OUR_APP}: {lines[-1]}")
-    return [app if word == OUR_APP else word for word in words]
+        raise RuntimeError(f"`make -n run` serves no {OUR_APP}")
+    return [app if word == OUR_APP else word for word in lines[-1]]
 
 
 def uvicorn_command(host: str, port: int, workers: int, app: str) -> list[str]:
