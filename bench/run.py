@@ -75,24 +75,32 @@ def mixed_run(base: str, files: dict, k: dict, run_id: str) -> dict:
     wrk cannot report percentiles per endpoint; the mix comes from the connections: about 85%
     of requests are square reads when each side endpoint has one connection of 16.
     """
-    side = len(MIXED_SIDE_ENDPOINTS)
-    if k["connections"] <= side:
-        raise SystemExit(f"CONNECTIONS must be more than {side}: one each for the side endpoints")
-    runs = {
-        "square": ("get.lua", [files["square_mixed"]], k["connections"] - side, 2),
-        "detail": ("get.lua", [files["detail"]], 1, 1),
-        "reveal": ("reveal.lua", [files["tokens"], files["post_ids"]], 1, 1),
-        "create": ("create.lua", [files["tokens"], files["bodies"], f"{run_id}-mixed"], 1, 1),
-    }
-    started = {
-        name: wrk.start(base, script, args, k["duration"], connections, threads)
-        for name, (script, args, connections, threads) in runs.items()
-    }
+    started = start_mixed(base, files, k, run_id, MIXED_SIDE_ENDPOINTS)
     results = {name: wrk.result(process) for name, process in started.items()}
     total = sum(result["requests"] for result in results.values())
     for result in results.values():
         result["share"] = round(result["requests"] / total, 3) if total else 0
     return results
+
+
+def start_mixed(base: str, files: dict, k: dict, run_id: str, side: tuple[str, ...]) -> dict:
+    """Start the mixed run's wrk processes, the square and the side endpoints named; returns
+    them by name (bench/fault.py runs the mix without wrk's creates, which it sends itself)."""
+    if k["connections"] <= len(side):
+        raise SystemExit(
+            f"CONNECTIONS must be more than {len(side)}: one each for the side endpoints"
+        )
+    runs = {
+        "square": ("get.lua", [files["square_mixed"]], k["connections"] - len(side), 2),
+        "detail": ("get.lua", [files["detail"]], 1, 1),
+        "reveal": ("reveal.lua", [files["tokens"], files["post_ids"]], 1, 1),
+        "create": ("create.lua", [files["tokens"], files["bodies"], f"{run_id}-mixed"], 1, 1),
+    }
+    return {
+        name: wrk.start(base, script, args, k["duration"], connections, threads)
+        for name, (script, args, connections, threads) in runs.items()
+        if name == "square" or name in side
+    }
 
 
 def square_only(base: str, files: dict, k: dict) -> dict:
