@@ -30,6 +30,11 @@ export TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(TEST_DB)
 export MIGRATION_TEST_DATABASE_URL ?= $(OWNER_URL)/$(MIGRATION_TEST_DB)
 export BROWSER_TEST_DATABASE_URL ?= $(APP_URL)/$(BROWSER_TEST_DB)
 export BROWSER_TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(BROWSER_TEST_DB)
+# The races (tests/races) fight over committed rows on parallel connections: a database of
+# their own, made afresh on each run, like the browser's.
+RACE_TEST_DB ?= $(TEST_DB)_races
+export RACE_TEST_DATABASE_URL ?= $(APP_URL)/$(RACE_TEST_DB)
+export RACE_TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(RACE_TEST_DB)
 # The suite's rate limit counters in the shared Redis, apart from other checkouts' (see TEST_DB).
 export TEST_RATE_LIMIT_KEY_PREFIX ?= $(TEST_DB)
 # Debian's chromium, driven by Playwright; never a browser Playwright downloads itself. A CJK
@@ -138,7 +143,7 @@ run: database h5
 
 test-databases: redis
 	$(PROVISION) $(TEST_DB) $(MIGRATION_TEST_DB)
-	$(PROVISION) --fresh $(BROWSER_TEST_DB)
+	$(PROVISION) --fresh $(BROWSER_TEST_DB) $(RACE_TEST_DB)
 
 browser:
 	@missing=$$(for package in $(BROWSER_PACKAGES); do \
