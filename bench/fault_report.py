@@ -35,6 +35,24 @@ back, for good; with Redis stopped the square goes on and creates answer 503; an
 every key answered 201 names the one post the database holds for it, no post lacks its key
 and no post was made whose 201 the creator never got (bench/fault_check.py).
 
+## What the first runs found, and what changed
+
+- Under 6 wrk connections, new connections waited 12 s and more: Granian's `--backpressure`
+  counts connections, kept-alive ones included, and was set to the 4 threads. It is now
+  `GRANIAN_BACKPRESSURE` (64) in the Makefile.
+- A request on a connection the restart dropped answered 500. psycopg2's `OperationalError`
+  and `InterfaceError` now answer 503 `database_unavailable` with `Retry-After`
+  (`DATABASE_RETRY_AFTER_SECONDS`, 2; app/errors.py); the square's autocommit read no longer
+  raises over the read's own error (app/sql_cache.py).
+- An answer made just before the restart became a 500 when closing the session failed on
+  the dropped connection; that failure is now logged and the answer sent (app/db_pool.py).
+- Writes came back 4.96 s after Redis did: each worker tried Redis again only every
+  `RATE_LIMIT_STORE_RETRY_SECONDS`, then 5 s, now 2 s.
+
+Nothing else was needed for recovery: SQLAlchemy invalidates the whole pool on the first
+disconnect, so every later request connects afresh, and the connect timeout (5 s) bounds a
+request while the database is down.
+
 The last run's figures follow; `make fault` rewrites them.
 """
 

@@ -1,6 +1,9 @@
 """make fault's conclusions (bench/fault_check.py): recovery, counts and the posts check."""
 
+from email.message import Message
+
 from bench.fault_check import Outage, Sample, posts_check, recovery_seconds, statuses
+from bench.fault_load import PROBLEM, well_formed
 
 OUTAGE = Outage("PostgreSQL stopped", down_at=10.0, back_at=20.0, until=40.0)
 
@@ -52,3 +55,21 @@ def test_a_post_without_its_key_or_made_but_never_answered_fails():
     assert posts_check({"a": {1}}, {"a": 1}, posts=2)["posts_without_one_key"] == 1
     unanswered = posts_check({"a": {1}}, {"a": 1, "b": 2}, posts=2)
     assert (unanswered["ok"], unanswered["unanswered"]) == (False, 1)
+
+
+def headers(**fields) -> Message:
+    message = Message()
+    for name, value in fields.items():
+        message[name.replace("_", "-")] = value
+    return message
+
+
+def test_a_503_counts_as_well_formed_only_as_a_problem_with_retry_after_in_any_case():
+    problem = {"content_type": "application/problem+json"}
+    assert well_formed(503, headers(**problem, retry_after="2"))
+    # Granian sends header names in lower case.
+    assert well_formed(503, headers(**{"content-type": PROBLEM, "retry-after": "2"}))
+    assert not well_formed(503, headers(**problem))
+    assert not well_formed(503, headers(content_type="text/html", retry_after="2"))
+    assert well_formed(503, headers(**problem), retry_after=False)
+    assert well_formed(200, headers())
