@@ -2,10 +2,11 @@
 medicine, group, urgency and area, a page at a time.
 
 Every query shape is served by an index (tests/square/test_query_plans.py holds it to that):
-- nearest first: KNN (<->) over ix_posts_open_kind_public_position; one KNN per medicine over
+- nearest first: KNN (<->) over ix_posts_open_kind_position_created; one KNN per medicine over
   ix_post_items_open_kind_medicine_band, inside the medicine's band, merged (one
   `medicine IN (...)` scan was 60x slower in performance-lab.md);
-- newest first: ix_posts_open_created_at_id, or ix_post_items_open_medicine_created per medicine.
+- newest first: ix_posts_open_created_at_id, inside an area a KNN on created_at over
+  ix_posts_open_kind_position_created, or ix_post_items_open_medicine_created per medicine.
 Positions are Web Mercator, so a planar KNN ranks by ground distance (see geo/mercator.py).
 """
 
@@ -27,6 +28,7 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
+from sqlalchemy.types import Interval
 
 from app.errors import FieldsInvalid
 from app.posts.models import MEDICINE_BAND_METRES, PUBLIC_SRID, Post, PostItem
@@ -46,6 +48,7 @@ UNKNOWN_GROUP = "Unknown symptom group."
 _PAGES = ShapeCache()
 # Web Mercator's x runs from -20037508 to 20037508 metres.
 _MERCATOR_HALF_WIDTH = 20_037_509
+_FAR_FUTURE = literal_column("'9999-12-31 00:00+00'::timestamptz")
 
 
 @dataclass(frozen=True)
@@ -335,8 +338,18 @@ def _newest_branch(query: SquareQuery, source: _Source) -> Select:
             source.created_at.label("created_at"),
         )
         .where(*conditions)
-        .order_by(source.created_at.desc(), source.post_id.desc())
+        .order_by(*_newest_order(query, source))
     )
+
+
+def _newest_order(query: SquareQuery, source: _Source) -> tuple:
+    if query.area is None or source.created_at is not Post.created_at:
+        return (source.created_at.desc(), source.post_id.desc())
+    # Inside an area, the time from a far future: a KNN over ix_posts_open_kind_position_created
+    # that walks the area's pages only, newest first. A KNN orders by its distance alone, so
+    # two posts of one microsecond (separate transactions' now() never are) could swap at a
+    # page's edge; page_statement orders the page by (created_at, id) as the cursor reads it.
+    return (source.created_at.op("<->", return_type=Interval)(_FAR_FUTURE),)
 
 
 def _merged(branches: list[Select], order: tuple[str, ...], limit: int) -> Select:

@@ -116,7 +116,7 @@ def newest(**filters) -> SquareQuery:
     return SquareQuery(sort="time", reader=Reader(SHANGHAI), limit=20, **filters)
 
 
-POSITION = "ix_posts_open_kind_public_position"
+POSITION = "ix_posts_open_kind_position_created"
 ITEM_POSITION = "ix_post_items_open_kind_medicine_band"
 CREATED = "ix_posts_open_created_at_id"
 ITEM_CREATED = "ix_post_items_open_medicine_created"
@@ -137,6 +137,8 @@ ITEM_CREATED = "ix_post_items_open_medicine_created"
         ("nearest next page", near(cursor=Cursor("distance", 1500.0, 10, 20)), None, POSITION, 1),
         ("newest, unfiltered", newest(), None, CREATED, 1),
         ("newest needs", newest(kind="need"), None, CREATED, 1),
+        ("newest within 3 km", newest(area=Radius(SHANGHAI, 3000)), None, POSITION, 1),
+        ("newest needs in a district", newest(kind="need", area=HUANGPU), None, POSITION, 1),
         ("newest of two medicines", newest(), 2, ITEM_CREATED, 2),
         (
             "newest next page",
