@@ -63,7 +63,8 @@ H5_SOURCES := $(shell find $(H5_WEB)/src -type f) $(H5_WEB)/build.mjs
 H5_BUILT := $(H5_WEB)/dist/.built
 H5_PACKAGES := $(H5_WEB)/node_modules/.installed
 
-.PHONY: run test lint format database test-databases redis browser node h5 clean bench fault
+.PHONY: run test lint format database test-databases redis browser node h5 clean bench fault \
+	serve-command
 
 # A minimal Debian has no python3, and Debian's python3 has no venv module until python3-venv.
 $(VENV)/.installed: pyproject.toml
@@ -140,6 +141,11 @@ run: database h5
 	$(BIN)/python -m tests.fakes.wechat_serve $(HOST) $(FAKE_WECHAT_PORT) & \
 		trap 'kill $$! 2>/dev/null' EXIT; \
 		$(SERVE) app.serve:app
+
+# The server command run uses, for HOST, PORT and WORKERS: the bench starts ours and the bare
+# reference with it (bench/servers.py), so both are served as make run serves.
+serve-command:
+	@echo '$(SERVE)'
 
 test-databases: redis
 	$(PROVISION) $(TEST_DB) $(MIGRATION_TEST_DB)

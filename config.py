@@ -63,7 +63,13 @@ class Config:
         "hide_parameters": True,
         "pool_size": _env_int("DATABASE_POOL_SIZE", 5),
         # An unreachable database fails /readyz and requests in seconds instead of hanging workers.
-        "connect_args": {"connect_timeout": _env_int("DATABASE_CONNECT_TIMEOUT", 5)},
+        # No JIT: the square's KNN plans carry large total costs (the whole walk, of which the
+        # LIMIT takes a page), past jit_above_cost, and compiling them took 130 ms of a 6 ms
+        # query. Every statement here is short.
+        "connect_args": {
+            "connect_timeout": _env_int("DATABASE_CONNECT_TIMEOUT", 5),
+            "options": "-c jit=off",
+        },
     }
 
     # Pooled connections idle longer than this are pinged before use (see app/db_pool.py).

@@ -1,8 +1,8 @@
 """Starting and stopping the servers a bench run measures, and their memory.
 
-Ours is started with the very command `make run` uses (read from `make -n run`, so a change of
-server or options there reaches the bench without editing it); the bare Flask reference runs
-under that same command with its module in place of ours (app.serve:app).
+Ours is started with the very command `make run` uses (the Makefile's serve-command prints it,
+so a change of server or options there reaches the bench without editing it); the bare Flask
+reference runs under that same command with its module in place of ours (app.serve:app).
 """
 
 import os
@@ -18,24 +18,16 @@ READY_SECONDS = 60
 
 
 def serve_command(host: str, port: int, workers: int, app: str = OUR_APP) -> list[str]:
-    """The server command of `make run` for this host, port and worker count, serving `app`."""
-    dry_run = subprocess.run(
-        ["make", "-s", "-n", "run", f"HOST={host}", f"PORT={port}", f"WORKERS={workers}"],
+    """`make run`'s server command (the Makefile's serve-command) for this host, port and
+    worker count, serving `app`."""
+    printed = subprocess.run(
+        ["make", "-s", "serve-command", f"HOST={host}", f"PORT={port}", f"WORKERS={workers}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    # The server's line ends with our app (make run starts the fake WeChat beside it, and an
-    # older Makefile wrote the line as `exec ...`).
-    lines = [
-        shlex.split(line.strip().removeprefix("exec "))
-        for line in dry_run.splitlines()
-        if line.strip().endswith(OUR_APP)
-    ]
-    if not lines:
-        raise RuntimeError(f"`make -n run` serves no {OUR_APP}")
-    return [app if word == OUR_APP else word for word in lines[-1]]
+    return [*shlex.split(printed), app]
 
 
 def uvicorn_command(host: str, port: int, workers: int, app: str) -> list[str]:
