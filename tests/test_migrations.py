@@ -49,8 +49,8 @@ def test_upgrade_from_empty_to_head_and_back_to_base(migration_app):
         tables, indexes = public_tables(url)
         assert tables >= OUR_TABLES | {"alembic_version"}
         assert {
-            "ix_posts_open_kind_public_position",
-            "ix_post_items_open_medicine_kind_position",
+            "ix_posts_open_kind_position_created",
+            "ix_post_items_open_kind_medicine_band",
         } <= indexes
         ready = migration_app.test_client().get("/readyz").get_json()
         assert ready["checks"]["migrations"] is True
