@@ -106,14 +106,14 @@ def test_runtime_role_reads_and_writes_rows_of_every_table(db_session):
         assert allowed == (True, False), table
 
 
-def test_0013_moves_audit_entries_already_written_to_pseudonyms_and_back(migration_app):
+def test_0015_moves_audit_entries_already_written_to_pseudonyms_and_back(migration_app):
     url = migration_app.config["DATABASE_OWNER_URL"]
     engine = create_engine(url)
     entries = "SELECT action, {actor} FROM moderation_audit ORDER BY id"
     try:
         with migration_app.app_context():
             downgrade(revision="base")
-            upgrade(revision="0012")
+            upgrade(revision="0014")
             with engine.begin() as connection:
                 connection.execute(
                     text(
@@ -136,7 +136,7 @@ def test_0013_moves_audit_entries_already_written_to_pseudonyms_and_back(migrati
                 pseudonyms = connection.execute(
                     text("SELECT count(DISTINCT user_pseudonym) FROM moderation_audit")
                 ).scalar()
-            downgrade(revision="0012")
+            downgrade(revision="0014")
             with engine.connect() as connection:
                 back = connection.execute(text(entries.format(actor="user_id"))).all()
             downgrade(revision="base")

@@ -6,8 +6,8 @@ already written get their user's pseudonym here: the one rewrite of the append-o
 the owner role with its trigger set aside for the statement, and no other column touched.
 data_exports counts GET /me/export per user, for its daily limit.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03 13:20:00.000000
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0013"
-down_revision = "0012"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
