@@ -34,6 +34,11 @@ export BROWSER_TEST_DATABASE_URL ?= $(APP_URL)/$(BROWSER_TEST_DB)
 export BROWSER_TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(BROWSER_TEST_DB)
 export CONTRACT_TEST_DATABASE_URL ?= $(APP_URL)/$(CONTRACT_TEST_DB)
 export CONTRACT_TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(CONTRACT_TEST_DB)
+# The races (tests/races) fight over committed rows on parallel connections: a database of
+# their own, made afresh on each run, like the browser's.
+RACE_TEST_DB ?= $(TEST_DB)_races
+export RACE_TEST_DATABASE_URL ?= $(APP_URL)/$(RACE_TEST_DB)
+export RACE_TEST_DATABASE_OWNER_URL ?= $(OWNER_URL)/$(RACE_TEST_DB)
 # The suite's rate limit counters in the shared Redis, apart from other checkouts' (see TEST_DB).
 export TEST_RATE_LIMIT_KEY_PREFIX ?= $(TEST_DB)
 # Debian's chromium, driven by Playwright; never a browser Playwright downloads itself. A CJK
@@ -46,8 +51,13 @@ FLASK := $(BIN)/flask --app wsgi
 # Ctrl-C or SIGTERM workers finish their requests for up to 30 s. The bench's reference apps
 # are served with it too.
 GRANIAN_THREADS ?= 4
+# Granian's backpressure counts connections, not requests: a kept-alive connection holds its
+# permit while idle, so with as many permits as threads four keep-alive clients of a worker
+# (wrk, a proxy's pool) kept every new connection waiting, past any client's timeout (found by
+# make fault). Requests beyond the threads wait in Granian's queue instead.
+GRANIAN_BACKPRESSURE ?= 64
 SERVE = $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-	--blocking-threads $(GRANIAN_THREADS) --backpressure $(GRANIAN_THREADS) \
+	--blocking-threads $(GRANIAN_THREADS) --backpressure $(GRANIAN_BACKPRESSURE) \
 	--respawn-failed-workers --workers-kill-timeout 30 --log-config app/granian_logging.json
 SQUARE = http://$(HOST):$(PORT)/api/v1/posts
 # The H5 square's page (app/h5/web): npm packages from package-lock.json, bundled by esbuild into
@@ -57,7 +67,8 @@ H5_SOURCES := $(shell find $(H5_WEB)/src -type f) $(H5_WEB)/build.mjs
 H5_BUILT := $(H5_WEB)/dist/.built
 H5_PACKAGES := $(H5_WEB)/node_modules/.installed
 
-.PHONY: run test lint format database test-databases redis browser node h5 clean bench
+.PHONY: run test lint format database test-databases redis browser node h5 clean bench fault \
+	serve-command
 
 # A minimal Debian has no python3, and Debian's python3 has no venv module until python3-venv.
 $(VENV)/.installed: pyproject.toml
@@ -119,6 +130,9 @@ run: database h5
 	@echo "$(WECHAT_API_BASE_URL) signs you in):"
 	@echo "  http://$(HOST):$(PORT)/h5/    in English: http://$(HOST):$(PORT)/h5/?lang=en"
 	@echo
+	@echo "Retention: purge what is past its period once a day from cron (README, Your data):"
+	@echo "  17 3 * * *  cd $(CURDIR) && $(FLASK) medshare purge"
+	@echo
 	@echo "MedShare is serving on http://$(HOST):$(PORT)"
 	@echo "  API docs:     http://$(HOST):$(PORT)/api/v1/docs"
 	@echo "  OpenAPI:      http://$(HOST):$(PORT)/api/v1/openapi.json"
@@ -135,9 +149,14 @@ run: database h5
 		trap 'kill $$! 2>/dev/null' EXIT; \
 		$(SERVE) app.serve:app
 
+# The server command run uses, for HOST, PORT and WORKERS: the bench starts ours and the bare
+# reference with it (bench/servers.py), so both are served as make run serves.
+serve-command:
+	@echo '$(SERVE)'
+
 test-databases: redis
 	$(PROVISION) $(TEST_DB) $(MIGRATION_TEST_DB)
-	$(PROVISION) --fresh $(BROWSER_TEST_DB) $(CONTRACT_TEST_DB)
+	$(PROVISION) --fresh $(BROWSER_TEST_DB) $(CONTRACT_TEST_DB) $(RACE_TEST_DB)
 
 browser:
 	@missing=$$(for package in $(BROWSER_PACKAGES); do \
@@ -194,3 +213,31 @@ bench: $(VENV)/.bench-installed redis
 	$(BIN)/python -m bench.generate --posts $(N) $(if $(FRESH),--fresh) --json $(BENCH_LOAD_JSON)
 	DURATION=$(DURATION) CONNECTIONS=$(CONNECTIONS) WORKERS=$(BENCH_WORKERS) \
 		BENCH_LOAD_JSON=$(BENCH_LOAD_JSON) $(BIN)/python -m bench.run
+
+# make fault: issue 18's faults under the bench's mixed load (not part of make test; README.md,
+# section Faults). A PostgreSQL cluster and a Redis of its own, which it stops and restarts,
+# never the shared ones: the cluster FAULT_PG_CLUSTER on FAULT_PG_PORT (made by the provision
+# script) and a redis-server on FAULT_REDIS_PORT (started by bench/fault.py). FAULT_POSTS bench
+# posts give the square something to show. Prints the counts and writes docs/RELIABILITY.md.
+FAULT_PG_CLUSTER ?= fault
+FAULT_PG_PORT ?= 5439
+FAULT_REDIS_PORT ?= 6390
+FAULT_DB ?= medshare_fault
+FAULT_POSTS ?= 20000
+fault: export DATABASE_URL = postgresql+psycopg2://medshare_app:$(DB_APP_PASSWORD)@127.0.0.1:$(FAULT_PG_PORT)/$(FAULT_DB)
+fault: export DATABASE_OWNER_URL = postgresql+psycopg2://medshare_owner:$(DB_OWNER_PASSWORD)@127.0.0.1:$(FAULT_PG_PORT)/$(FAULT_DB)
+fault: export REDIS_URL = redis://127.0.0.1:$(FAULT_REDIS_PORT)/0
+fault: export FAULT_PG_CLUSTER := $(FAULT_PG_CLUSTER)
+fault: export FAULT_PG_PORT := $(FAULT_PG_PORT)
+fault: export FAULT_REDIS_PORT := $(FAULT_REDIS_PORT)
+fault: $(VENV)/.bench-installed
+	@for tool in wrk redis-server; do command -v $$tool >/dev/null || { echo "installing $$tool"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		$$([ $$tool = wrk ] && echo wrk || echo redis-server) >/dev/null; }; done
+	PG_CLUSTER=$(FAULT_PG_CLUSTER) PG_PORT=$(FAULT_PG_PORT) $(PROVISION) $(FAULT_DB)
+	$(FLASK) db upgrade
+	$(FLASK) medshare remask
+	$(FLASK) medshare load-catalog
+	$(FLASK) medshare load-districts
+	$(BIN)/python -m bench.generate --posts $(FAULT_POSTS)
+	$(BIN)/python -m bench.fault

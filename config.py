@@ -63,11 +63,20 @@ class Config:
         "hide_parameters": True,
         "pool_size": _env_int("DATABASE_POOL_SIZE", 5),
         # An unreachable database fails /readyz and requests in seconds instead of hanging workers.
-        "connect_args": {"connect_timeout": _env_int("DATABASE_CONNECT_TIMEOUT", 5)},
+        # No JIT: the square's KNN plans carry large total costs (the whole walk, of which the
+        # LIMIT takes a page), past jit_above_cost, and compiling them took 130 ms of a 6 ms
+        # query. Every statement here is short.
+        "connect_args": {
+            "connect_timeout": _env_int("DATABASE_CONNECT_TIMEOUT", 5),
+            "options": "-c jit=off",
+        },
     }
 
     # Pooled connections idle longer than this are pinged before use (see app/db_pool.py).
     DATABASE_PING_AFTER_IDLE_SECONDS = _env_int("DATABASE_PING_AFTER_IDLE_SECONDS", 10)
+    # A request the database failed (restarting, stopped, the connection dropped) answers 503
+    # with this Retry-After: about how long a restart takes.
+    DATABASE_RETRY_AFTER_SECONDS = _env_int("DATABASE_RETRY_AFTER_SECONDS", 2)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_BODY_BYTES", 64 * 1024)
     # The request line and headers: answered 414 / 431 problem+json past these, well below
@@ -102,7 +111,9 @@ class Config:
     # a limit, a write answers 503; each worker tries Redis again after RETRY seconds, which is
     # also the 503's Retry-After.
     RATE_LIMIT_STORE_TIMEOUT_MS = _env_int("RATE_LIMIT_STORE_TIMEOUT_MS", 250)
-    RATE_LIMIT_STORE_RETRY_SECONDS = _env_int("RATE_LIMIT_STORE_RETRY_SECONDS", 5)
+    # It is also how long writes stay refused after Redis is back: make fault measured 4.96 s
+    # at 5, at the edge of issue 18's 5 s; a try costs one request at most the timeout above.
+    RATE_LIMIT_STORE_RETRY_SECONDS = _env_int("RATE_LIMIT_STORE_RETRY_SECONDS", 2)
 
     # Partners (app/partners). Keys say which deployment made them: "live" in production,
     # "test" everywhere else, and each refuses the other's.
@@ -148,6 +159,22 @@ class Config:
     # Contact reveals per user per day (China's calendar), and how long an Idempotency-Key holds.
     CONTACT_REVEALS_PER_DAY = _env_int("CONTACT_REVEALS_PER_DAY", 10)
     IDEMPOTENCY_KEY_HOURS = _env_int("IDEMPOTENCY_KEY_HOURS", 24)
+    # Copies of their own data (GET /me/export) a user may take per day (China's calendar).
+    EXPORTS_PER_DAY = _env_int("EXPORTS_PER_DAY", 3)
+    # Retention (app/rights/retention.py, `flask medshare purge` from cron), in days; none is
+    # taken as shorter than 1, the window the daily limits count. A post's contact number,
+    # meeting hint and exact spot go this long after it ended (resolved, expired, withdrawn,
+    # removed, deleted): long enough for a late "did you get it?" call.
+    RETENTION_POST_DAYS = _env_int("RETENTION_POST_DAYS", 30)
+    # SMS codes (keyed hashes only) once the day's send limits no longer count them.
+    RETENTION_SMS_CHALLENGE_DAYS = _env_int("RETENTION_SMS_CHALLENGE_DAYS", 2)
+    # Who saw whose number: the poster's list, and moderators' evidence of harassment.
+    RETENTION_REVEAL_DAYS = _env_int("RETENTION_REVEAL_DAYS", 90)
+    # Sign-in sessions, counted from when they were revoked or their refresh token ran out.
+    RETENTION_SESSION_DAYS = _env_int("RETENTION_SESSION_DAYS", 30)
+    # The counts behind the daily limits of exports and of identity checks.
+    RETENTION_EXPORT_DAYS = _env_int("RETENTION_EXPORT_DAYS", 2)
+    RETENTION_VERIFICATION_ATTEMPT_DAYS = _env_int("RETENTION_VERIFICATION_ATTEMPT_DAYS", 30)
 
     # The square: page size, and how deep paging goes. Distance paging re-walks the index from
     # the nearest post on each page, so depth is capped; narrowing the area goes further.
@@ -159,6 +186,11 @@ class Config:
     # Moderation. Reports from this many different people (about a problem, not "already
     # resolved") take a post off the square until a moderator decides.
     REPORTS_TO_HOLD = _env_int("REPORTS_TO_HOLD", 3)
+    # Only reports by accounts verified to this level count toward REPORTS_TO_HOLD; others are
+    # recorded for moderators and never hold. Each account files at most REPORTS_PER_DAY
+    # reports a day (China's calendar).
+    REPORT_HOLD_VERIFICATION_LEVEL = os.environ.get("REPORT_HOLD_VERIFICATION_LEVEL", "identity")
+    REPORTS_PER_DAY = _env_int("REPORTS_PER_DAY", 10)
     # How long a claimed queue item stays its moderator's alone before it goes back to the queue.
     MODERATION_LEASE_MINUTES = _env_int("MODERATION_LEASE_MINUTES", 10)
     # The moderator `make run` prints, to try the review page with; never made in production.

@@ -42,6 +42,7 @@ from app.openapi import GuardAnswers, ProblemApi, SchemaRules, add_links
 from app.partners import context as partner_context
 from app.partners.admin_routes import bp as partners_admin_bp
 from app.partners.routes import bp as partners_bp
+from app.rights.routes import bp as rights_bp
 from app.settings_check import refuse_unsafe_settings
 
 # The posts blueprint, with the square's views on it too (see app/square/routes.py).
@@ -102,6 +103,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     api.register_blueprint(wechat_web_bp, url_prefix="/api/v1/auth")
     api.register_blueprint(jssdk_bp, url_prefix="/api/v1/wechat")
     api.register_blueprint(me_bp, url_prefix="/api/v1/me")
+    api.register_blueprint(rights_bp, url_prefix="/api/v1/me")
     api.register_blueprint(posts_bp, url_prefix="/api/v1/posts")
     api.register_blueprint(areas_bp, url_prefix="/api/v1/districts")
     api.register_blueprint(reports_bp, url_prefix="/api/v1/posts")

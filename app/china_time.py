@@ -18,3 +18,8 @@ def until_midnight_in_china(now: datetime) -> timedelta:
     """How long from an aware instant until the next day begins in China."""
     tomorrow = today_in_china(now) + timedelta(days=1)
     return datetime.combine(tomorrow, datetime.min.time(), CHINA_TIME) - now
+
+
+def midnight_in_china(now: datetime) -> datetime:
+    """When today began in China, at an aware instant: daily quotas count from here."""
+    return datetime.combine(today_in_china(now), datetime.min.time(), CHINA_TIME)

@@ -179,6 +179,18 @@ def expire_posts() -> None:
     click.echo(f"posts: {expired} expired; idempotency keys: {forgotten} forgotten")
 
 
+@medshare_cli.command("purge")
+@click.option("--batch", default=1000, show_default=True, help="Rows per transaction.")
+def purge(batch: int) -> None:
+    """Retention, for cron once a day: purge what is past its period (RETENTION_* settings):
+    ended posts' contacts and exact spots, SMS codes, reveals, sessions, Idempotency-Keys,
+    export and identity-check counts. Running it again changes nothing."""
+    from app.rights.retention import purge as purge_expired
+
+    for name, count in purge_expired(batch).items():
+        click.echo(f"{name}: {count} purged")
+
+
 def _echo_totp(made) -> None:
     click.echo(f"TOTP secret: {made.totp_secret}")
     click.echo(f"TOTP URI:    {made.totp_uri}")

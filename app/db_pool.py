@@ -7,6 +7,7 @@ and replaced if dead, before a request sees it. One that breaks within that wind
 request, which SQLAlchemy then drops from the pool.
 """
 
+import logging
 import time
 
 import orjson
@@ -17,6 +18,7 @@ from sqlalchemy import Engine, event, exc
 from app.extensions import db
 
 IDLE_SINCE = "medshare_idle_since"
+log = logging.getLogger("medshare.db_pool")
 
 
 def init_app(app: Flask) -> None:
@@ -33,9 +35,23 @@ def init_app(app: Flask) -> None:
     def checkin(_dbapi_connection, record) -> None:
         record.info[IDLE_SINCE] = time.monotonic()
 
+    # Registered after Flask-SQLAlchemy's, so it runs first (teardowns run last to first).
+    app.teardown_appcontext(_close_session)
     event.listen(engine, "connect", _json_with_orjson)
     event.listen(engine, "checkout", checkout)
     event.listen(engine, "checkin", checkin)
+
+
+def _close_session(_error) -> None:
+    """Close the request's session; a connection the server dropped after the answer was made
+    (a restart) fails its rollback here, which would turn that answer into a 500. The pool
+    has already invalidated it."""
+    try:
+        db.session.remove()
+    except exc.DBAPIError as error:
+        fields = {"event": "database.close_failed", "error": type(error.orig).__name__}
+        log.warning("closing a session on a dropped connection failed", extra={"fields": fields})
+        db.session.registry.clear()
 
 
 def _ping(engine: Engine, dbapi_connection) -> None:

@@ -11,7 +11,7 @@ import math
 
 from flask import Flask, current_app, g, json, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -111,6 +111,10 @@ def init_app(app: Flask) -> None:
     app.extensions[ERROR_PAGES] = {}
     app.register_error_handler(DomainError, _handle_domain_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
+    # What psycopg2 raises when the server is restarting, stopped or dropped the connection
+    # (also a statement timeout or a deadlock): the request may succeed if sent again.
+    app.register_error_handler(OperationalError, _handle_database_unavailable)
+    app.register_error_handler(InterfaceError, _handle_database_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)
 
 
@@ -236,12 +240,32 @@ def _handle_http_exception(error: HTTPException):
     )
 
 
-def _handle_unexpected(error: BaseException):
-    if not isinstance(error, InternalServerError):
-        log.error("unhandled error", exc_info=error)
+def _handle_database_unavailable(error: SQLAlchemyError):
+    log.warning(
+        "database unavailable",
+        extra={
+            "fields": {
+                "event": "database.unavailable",
+                "error": type(getattr(error, "orig", None) or error).__name__,
+                "connection_invalidated": getattr(error, "connection_invalidated", False),
+            }
+        },
+    )
+    _roll_back()
+    retry = current_app.config["DATABASE_RETRY_AFTER_SECONDS"]
+    return _answer("database_unavailable", headers={"Retry-After": str(retry)}, seconds=retry)
+
+
+def _roll_back() -> None:
     try:
         db.session.rollback()
     except SQLAlchemyError:
         # The connection itself may be what failed; the answer must still be a problem.
-        log.exception("rollback after an unhandled error failed")
+        log.exception("rollback after a failed request failed")
+
+
+def _handle_unexpected(error: BaseException):
+    if not isinstance(error, InternalServerError):
+        log.error("unhandled error", exc_info=error)
+    _roll_back()
     return _answer("internal_error")

@@ -86,4 +86,7 @@ def _lone_read(connection: Connection, read: Callable[[], list[Row]]) -> list[Ro
     try:
         return read()
     finally:
-        dbapi_connection.autocommit = False
+        # A connection the server dropped under the read cannot be set back (psycopg2 would
+        # raise over the read's own error); the pool discards it.
+        if not dbapi_connection.closed:
+            dbapi_connection.autocommit = False

@@ -59,6 +59,11 @@ RAISED_LIMITS = {
 }
 
 
+def raised_settings() -> dict:
+    """RAISED_LIMITS as settings of an app in this process: numbers as numbers."""
+    return {name: int(value) if value.isdigit() else value for name, value in RAISED_LIMITS.items()}
+
+
 def server_env() -> dict:
     """The service's environment for the bench: the bench database and RAISED_LIMITS."""
     return {**os.environ, **RAISED_LIMITS, "PYTHONPATH": servers.ROOT}
@@ -75,24 +80,32 @@ def mixed_run(base: str, files: dict, k: dict, run_id: str) -> dict:
     wrk cannot report percentiles per endpoint; the mix comes from the connections: about 85%
     of requests are square reads when each side endpoint has one connection of 16.
     """
-    side = len(MIXED_SIDE_ENDPOINTS)
-    if k["connections"] <= side:
-        raise SystemExit(f"CONNECTIONS must be more than {side}: one each for the side endpoints")
-    runs = {
-        "square": ("get.lua", [files["square_mixed"]], k["connections"] - side, 2),
-        "detail": ("get.lua", [files["detail"]], 1, 1),
-        "reveal": ("reveal.lua", [files["tokens"], files["post_ids"]], 1, 1),
-        "create": ("create.lua", [files["tokens"], files["bodies"], f"{run_id}-mixed"], 1, 1),
-    }
-    started = {
-        name: wrk.start(base, script, args, k["duration"], connections, threads)
-        for name, (script, args, connections, threads) in runs.items()
-    }
+    started = start_mixed(base, files, k, run_id, MIXED_SIDE_ENDPOINTS)
     results = {name: wrk.result(process) for name, process in started.items()}
     total = sum(result["requests"] for result in results.values())
     for result in results.values():
         result["share"] = round(result["requests"] / total, 3) if total else 0
     return results
+
+
+def start_mixed(base: str, files: dict, k: dict, run_id: str, side: tuple[str, ...]) -> dict:
+    """Start the mixed run's wrk processes, the square and the side endpoints named; returns
+    them by name (bench/fault.py runs the mix without wrk's creates, which it sends itself)."""
+    if k["connections"] <= len(side):
+        raise SystemExit(
+            f"CONNECTIONS must be more than {len(side)}: one each for the side endpoints"
+        )
+    runs = {
+        "square": ("get.lua", [files["square_mixed"]], k["connections"] - len(side), 2),
+        "detail": ("get.lua", [files["detail"]], 1, 1),
+        "reveal": ("reveal.lua", [files["tokens"], files["post_ids"]], 1, 1),
+        "create": ("create.lua", [files["tokens"], files["bodies"], f"{run_id}-mixed"], 1, 1),
+    }
+    return {
+        name: wrk.start(base, script, args, k["duration"], connections, threads)
+        for name, (script, args, connections, threads) in runs.items()
+        if name == "square" or name in side
+    }
 
 
 def square_only(base: str, files: dict, k: dict) -> dict:
@@ -113,7 +126,9 @@ def main() -> int:
     work = tempfile.mkdtemp(prefix="medshare-bench-")
     say(f"request files and server logs in {work}")
     say(f"CPU and statements per request, in-process, {k['cpu_requests']} requests each")
-    posting = create_app(OPEN_POSTS_PER_USER=int(RAISED_LIMITS["OPEN_POSTS_PER_USER"]))
+    # The same raised limits as the servers get from their environment (config reads it once,
+    # at import, so this process takes them as overrides).
+    posting = create_app(**raised_settings())
     results["cpu"] = cpu.measure(posting, k["cpu_requests"])
     for name, figures in results["cpu"].items():
         say(f"{name}: {figures['cpu_ms']} ms CPU, {figures['statements']} statements a request")

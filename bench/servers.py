@@ -1,8 +1,8 @@
 """Starting and stopping the servers a bench run measures, and their memory.
 
-Ours is started with the very command `make run` uses (read from `make -n run`, so a change of
-server or options there reaches the bench without editing it); the bare Flask reference runs
-under that same command with its module in place of ours (app.serve:app).
+Ours is started with the very command `make run` uses (the Makefile's serve-command prints it,
+so a change of server or options there reaches the bench without editing it); the bare Flask
+reference runs under that same command with its module in place of ours (app.serve:app).
 """
 
 import os
@@ -18,21 +18,16 @@ READY_SECONDS = 60
 
 
 def serve_command(host: str, port: int, workers: int, app: str = OUR_APP) -> list[str]:
-    """The exec line of `make run` for this host, port and worker count, serving `app`."""
-    dry_run = subprocess.run(
-        ["make", "-s", "-n", "run", f"HOST={host}", f"PORT={port}", f"WORKERS={workers}"],
+    """`make run`'s server command (the Makefile's serve-command) for this host, port and
+    worker count, serving `app`."""
+    printed = subprocess.run(
+        ["make", "-s", "serve-command", f"HOST={host}", f"PORT={port}", f"WORKERS={workers}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    lines = [line.strip() for line in dry_run.splitlines() if line.strip().startswith("exec ")]
-    if not lines:
-        raise RuntimeError("no exec line in `make -n run`")
-    words = shlex.split(lines[-1])[1:]
-    if OUR_APP not in words:
-        raise RuntimeError(f"`make run` serves no {OUR_APP}: {lines[-1]}")
-    return [app if word == OUR_APP else word for word in words]
+    return [*shlex.split(printed), app]
 
 
 def uvicorn_command(host: str, port: int, workers: int, app: str) -> list[str]:

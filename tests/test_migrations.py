@@ -49,8 +49,8 @@ def test_upgrade_from_empty_to_head_and_back_to_base(migration_app):
         tables, indexes = public_tables(url)
         assert tables >= OUR_TABLES | {"alembic_version"}
         assert {
-            "ix_posts_open_kind_public_position",
-            "ix_post_items_open_medicine_kind_position",
+            "ix_posts_open_kind_position_created",
+            "ix_post_items_open_kind_medicine_band",
         } <= indexes
         ready = migration_app.test_client().get("/readyz").get_json()
         assert ready["checks"]["migrations"] is True
@@ -104,3 +104,45 @@ def test_runtime_role_reads_and_writes_rows_of_every_table(db_session):
             {"table": table},
         ).one()
         assert allowed == (True, False), table
+
+
+def test_0015_moves_audit_entries_already_written_to_pseudonyms_and_back(migration_app):
+    url = migration_app.config["DATABASE_OWNER_URL"]
+    engine = create_engine(url)
+    entries = "SELECT action, {actor} FROM moderation_audit ORDER BY id"
+    try:
+        with migration_app.app_context():
+            downgrade(revision="base")
+            upgrade(revision="0014")
+            with engine.begin() as connection:
+                connection.execute(
+                    text(
+                        "INSERT INTO users (id) VALUES (901), (902);"
+                        " INSERT INTO moderation_audit (actor_kind, user_id, action) VALUES"
+                        " ('user', 901, 'report'), ('user', 901, 'appeal'),"
+                        " ('user', 902, 'report'), ('system', NULL, 'hold')"
+                    )
+                )
+            upgrade()
+            with engine.connect() as connection:
+                moved = connection.execute(
+                    text(
+                        entries.format(
+                            actor="(SELECT user_id FROM audit_pseudonyms"
+                            " WHERE pseudonym = user_pseudonym)"
+                        )
+                    )
+                ).all()
+                pseudonyms = connection.execute(
+                    text("SELECT count(DISTINCT user_pseudonym) FROM moderation_audit")
+                ).scalar()
+            downgrade(revision="0014")
+            with engine.connect() as connection:
+                back = connection.execute(text(entries.format(actor="user_id"))).all()
+            downgrade(revision="base")
+    finally:
+        engine.dispose()
+    expected = [("report", 901), ("appeal", 901), ("report", 902), ("hold", None)]
+    assert [tuple(row) for row in moved] == expected
+    assert pseudonyms == 2
+    assert [tuple(row) for row in back] == expected

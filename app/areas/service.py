@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import shapely
 from geoalchemy2 import WKBElement
 from geoalchemy2.shape import from_shape
-from sqlalchemy import delete, func, literal, select, tuple_
+from sqlalchemy import bindparam, delete, func, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
 from app.areas.models import District
@@ -177,6 +177,16 @@ def district_area(code: str) -> DistrictArea:
         raise UnknownDistrict(malformed=False)
     found, level, name_zh, envelope = row
     return DistrictArea(found, code_prefix(found), level, name_zh, envelope)
+
+
+def district_envelope(code: str):
+    """The division's bounding box as a scalar subquery, for a statement that filters by it
+    (NULL, so matching nothing, when no division has the code)."""
+    return (
+        select(func.ST_Envelope(District.boundary))
+        .where(District.code == bindparam("district_code", code, unique=True))
+        .scalar_subquery()
+    )
 
 
 def list_districts(parent: str | None = None, name_contains: str | None = None) -> list:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.auth.events import account_folded, account_holdings
 from app.auth.lookup import lookup_digest, mask_mobile
 from app.auth.models import SIGN_IN_COLUMNS, User
+from app.auth.pseudonyms import pseudonym_of
 from app.auth.service import MobileInUse, bind_mobile, record_verification
 from app.errors import DomainError
 from app.extensions import db
@@ -64,6 +65,8 @@ def link_mobile(caller: User, mobile: str) -> User:
     moved = {column: digest for column, digest in moved.items() if digest is not None}
     if any(getattr(kept, column) not in (None, digest) for column, digest in moved.items()):
         raise LinkConflict
+    # Before the erase forgets it: the log line may be all that says which account was folded.
+    folded_pseudonym = str(pseudonym_of(folded.id))
     # The folded account lets go first: each of these is unique.
     _erase(folded)
     db.session.flush()
@@ -73,7 +76,13 @@ def link_mobile(caller: User, mobile: str) -> User:
     record_verification(kept, "phone", "sms")
     audit_log.info(
         "accounts_linked",
-        extra={"fields": {"event": "accounts_linked", "user_id": kept.id, "folded": folded.id}},
+        extra={
+            "fields": {
+                "event": "accounts_linked",
+                "user": str(pseudonym_of(kept.id)),
+                "folded": folded_pseudonym,
+            }
+        },
     )
     return kept
 

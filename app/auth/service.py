@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.events import account_barred
 from app.auth.lookup import lookup_digest, mask_mobile
 from app.auth.models import VERIFICATION_LEVELS, User, UserVerification
+from app.auth.pseudonyms import pseudonym_of
 from app.auth.tokens import end_all_sessions
 from app.auth.wechat import WeChatIdentity
 from app.errors import DomainError
@@ -23,6 +24,9 @@ LEVEL_RANK = {level: rank for rank, level in enumerate(VERIFICATION_LEVELS)}
 REQUIRED_LEVEL_SETTINGS = {
     "post": "POSTING_VERIFICATION_LEVEL",
     "reveal_contact": "CONTACT_VERIFICATION_LEVEL",
+    # A report is always recorded; only a report by an account this verified takes the post off
+    # the square (counts toward REPORTS_TO_HOLD), so fresh accounts cannot hold any post.
+    "hold_by_report": "REPORT_HOLD_VERIFICATION_LEVEL",
 }
 
 
@@ -164,6 +168,12 @@ def has_level(user: User, level: str) -> bool:
     return any(LEVEL_RANK[found.level] >= LEVEL_RANK[level] for found in user.verifications)
 
 
+def levels_for(action: str) -> tuple[str, ...]:
+    """The levels that satisfy an action's setting: the one it names and every higher one."""
+    required = LEVEL_RANK[current_app.config[REQUIRED_LEVEL_SETTINGS[action]]]
+    return VERIFICATION_LEVELS[required:]
+
+
 def require_level(user: User, action: str) -> None:
     """Stop an action the account is not verified enough for.
 
@@ -182,10 +192,11 @@ def ban_user(user: User, reason: str) -> None:
         reason: why, for the audit log; it must not quote personal data.
     """
     bar_user(user)
+    pseudonym = str(pseudonym_of(user.id))
     db.session.commit()
     audit_log.info(
         "user_banned",
-        extra={"fields": {"event": "user_banned", "user_id": user.id, "reason": reason}},
+        extra={"fields": {"event": "user_banned", "user": pseudonym, "reason": reason}},
     )
 
 

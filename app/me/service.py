@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.events import account_folded
 from app.auth.identity import id_number_digest
 from app.auth.models import DEFAULT_DISPLAY_NAME, SIGN_IN_COLUMNS, User, UserVerification
+from app.auth.pseudonyms import forget_pseudonym
 from app.auth.service import record_verification
 from app.auth.tokens import end_all_sessions
 from app.china_time import today_in_china
@@ -274,7 +275,8 @@ def erase_account(user: User) -> None:
     revoked.
 
     The row stays, marked "deleted", so the posts and reports that point at it keep their
-    history; nothing in it can be traced back to a person.
+    history; nothing in it can be traced back to a person. The audit pseudonym is forgotten,
+    so the moderators' audit trail and the audit log, which cannot change, name no one.
     """
     _forget_identity(user)
     for column in SIGN_IN_COLUMNS:
@@ -286,6 +288,7 @@ def erase_account(user: User) -> None:
     _end_consents(user)
     account_deleted.send(user)
     end_all_sessions(user.id)
+    forget_pseudonym(user.id)
 
 
 def _active_consent(user: User, purpose: str) -> Consent | None:

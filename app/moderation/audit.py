@@ -9,6 +9,7 @@ import logging
 
 from sqlalchemy import select
 
+from app.auth.pseudonyms import pseudonym_of
 from app.extensions import db
 from app.moderation.models import AuditEntry
 from app.staff.models import StaffAccount
@@ -32,14 +33,16 @@ def record(
     Args:
         action: what happened, e.g. "claim", "decide.hide", "view_original", "hold".
         staff: the moderator or admin who acted; None for the poster, a reporter or the rules.
-        user_id: the user who acted (a reporter, an appealing poster), when staff is None.
+        user_id: the user who acted (a reporter, an appealing poster), when staff is None;
+            the entry and the log name them by their audit pseudonym only.
         before, after: the state the action changed, as JSON-ready dicts.
     """
     actor_kind = "staff" if staff is not None else ("user" if user_id is not None else "system")
+    pseudonym = pseudonym_of(user_id) if user_id is not None else None
     entry = AuditEntry(
         actor_kind=actor_kind,
         staff_id=staff.id if staff is not None else None,
-        user_id=user_id,
+        user_pseudonym=pseudonym,
         action=action,
         case_id=case_id,
         post_id=post_id,
@@ -55,7 +58,7 @@ def record(
                 "event": f"moderation.{action}",
                 "actor": actor_kind,
                 "staff_id": entry.staff_id,
-                "user_id": user_id,
+                "user": None if pseudonym is None else str(pseudonym),
                 "case_id": case_id,
                 "post_id": post_id,
             }

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.moderation import audit
 from app.moderation.intake import last_decision
 from app.moderation.models import ModerationCase
-from app.moderation.queue import CaseClosed, holds_lease, locked_case
+from app.moderation.queue import CaseClosed, CaseNotFound, holds_lease, locked_case
 from app.posts import lifecycle
 from app.posts.models import Post
 from app.posts.public import write_note
@@ -73,8 +73,18 @@ def decide(
         CaseNotFound, CaseClosed, LeaseRequired, StaleVersion, DecisionNotApplicable,
         FieldsInvalid: public_note does not only hide characters of the note.
     """
-    # The post before its case, the order a report or a note edit locks them in: the other
-    # order deadlocks against a report on the same post arriving at the same moment.
+    # The poster first: a ban bars every post of the poster, so two bans of one poster from
+    # two items (or a ban and the poster's renewal) each held one post and waited for the
+    # other's. Then the post before its case, the order a report or a note edit locks them in:
+    # the other order deadlocks against a report on the same post arriving at the same moment.
+    poster_id = db.session.scalar(
+        select(Post.user_id)
+        .join(ModerationCase, ModerationCase.post_id == Post.id)
+        .where(ModerationCase.id == case_id)
+    )
+    if poster_id is None:
+        raise CaseNotFound
+    db.session.execute(select(User.id).where(User.id == poster_id).with_for_update())
     post = db.session.scalar(
         select(Post)
         .join(ModerationCase, ModerationCase.post_id == Post.id)
@@ -91,10 +101,12 @@ def decide(
     if public_note is not None and decision != "edit_masking":
         raise FieldsInvalid(errors={"public_note": [PUBLIC_NOTE_ONLY_FOR_MASKING]})
     poster = db.session.get(User, post.user_id)
-    if decision in REOPENING and (
-        poster.status != "active" or post.status not in lifecycle.MODERATED
-    ):
-        # Nothing would happen; saying so beats recording a decision that did nothing.
+    if (
+        decision in REOPENING
+        and (poster.status != "active" or post.status not in lifecycle.MODERATED)
+    ) or (decision == "ban" and poster.status != "active"):
+        # Nothing would happen (a ban of a poster another item's ban barred a moment ago):
+        # saying so beats recording a decision that did nothing.
         raise DecisionNotApplicable
     before = _snapshot(case, post, poster)
     EFFECTS[decision](case, post, poster, public_note)

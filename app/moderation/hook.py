@@ -1,14 +1,18 @@
 """Moderation's side of app.posts.moderation_hook: what it does when posts tell it something."""
 
 from flask import Flask
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, select, update
 
 from app.extensions import db
 from app.moderation.cases import Screening, hold_new_post, screen_post, screening_of
 from app.moderation.models import ModerationCase, Report
 from app.moderation.outcome import outcome, outcome_column
+from app.posts.models import Post
 from app.posts.moderation_hook import register
 from moderation.masking import mask_personal_data
+
+# What an erased note becomes: an appeal must keep a note (ck_moderation_cases_appeal_has_note).
+ERASED_NOTE = ""
 
 
 class ModerationOfPosts:
@@ -41,8 +45,21 @@ class ModerationOfPosts:
         return outcome(value, status, public_note)
 
     def account_erased(self, user_id: int) -> None:
-        for report in db.session.scalars(select(Report).where(Report.reporter_id == user_id)):
-            report.note = mask_personal_data(report.note)
+        # Only moderators ever read these, so nothing of them is anyone else's to keep: the
+        # account's report notes and its appeals' notes go whole, where a deleted post keeps
+        # its public (masked) note, which everyone saw.
+        db.session.execute(
+            update(Report).where(Report.reporter_id == user_id).values(note=ERASED_NOTE)
+        )
+        db.session.execute(
+            update(ModerationCase)
+            .where(
+                ModerationCase.post_id.in_(select(Post.id).where(Post.user_id == user_id)),
+                ModerationCase.appeal_note.is_not(None),
+            )
+            .values(appeal_note=ERASED_NOTE)
+            .execution_options(synchronize_session="fetch")
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -4,11 +4,16 @@ Each opens the post's case, or joins the one already open (a post has at most on
 post off the square when the rules say so, and writes an audit entry in the same transaction.
 """
 
+import math
+from datetime import UTC, datetime
+
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.auth.models import User
-from app.errors import DomainError
+from app.auth.models import User, UserVerification
+from app.auth.service import levels_for
+from app.china_time import midnight_in_china, until_midnight_in_china
+from app.errors import DomainError, TryAgainLater
 from app.extensions import db
 from app.moderation import audit
 from app.moderation.cases import changed, hold, open_case, open_case_of
@@ -44,21 +49,28 @@ class AppealUsed(DomainError):
     code = "appeal_used"
 
 
+class ReportLimit(TryAgainLater):
+    code = "report_limit"
+
+
 def file_report(post_id: int, reporter: User, reason: str, note: str) -> Report:
     """Report someone else's post on the square.
 
-    Reports from REPORTS_TO_HOLD different people (about a problem, not "already resolved")
-    take the post off the square until a moderator decides.
+    Reports from REPORTS_TO_HOLD different people verified to REPORT_HOLD_VERIFICATION_LEVEL
+    (about a problem, not "already resolved") take the post off the square until a moderator
+    decides; anyone else's report is recorded for the moderator and holds nothing.
 
     Raises:
         PostNotFound: no such post, or one others may not see.
         OwnPostReport: the reporter's own post.
+        ReportLimit: the reporter filed REPORTS_PER_DAY reports today (China time).
         PostNotOpen: resolved, expired or already held: nothing left to protect anyone from.
         ReportExists: the reporter has an open report on this post.
     """
     post = post_for_reader(post_id, reporter)
     if is_owner(post, reporter):
         raise OwnPostReport
+    _refuse_past_daily_limit(reporter)
     # Serialises reports on one post, so the threshold is counted once per report.
     db.session.execute(select(Post.id).where(Post.id == post.id).with_for_update())
     db.session.refresh(post)
@@ -131,10 +143,31 @@ def was_appealed(post_id: int) -> bool:
     )
 
 
+def _refuse_past_daily_limit(reporter: User) -> None:
+    # Lock the reporter's row: two simultaneous reports must not both pass the limit.
+    db.session.execute(select(User.id).where(User.id == reporter.id).with_for_update())
+    now = datetime.now(UTC)
+    filed_today = db.session.scalar(
+        select(func.count(Report.id)).where(
+            Report.reporter_id == reporter.id, Report.created_at >= midnight_in_china(now)
+        )
+    )
+    limit = current_app.config["REPORTS_PER_DAY"]
+    if filed_today >= limit:
+        raise ReportLimit(math.ceil(until_midnight_in_china(now).total_seconds()), limit=limit)
+
+
 def _problem_reporters(post_id: int) -> int:
+    """Distinct reporters of the post's open problem reports verified enough to hold it."""
+    verified = select(UserVerification.user_id).where(
+        UserVerification.level.in_(levels_for("hold_by_report"))
+    )
     return db.session.scalar(
         select(func.count(Report.reporter_id.distinct())).where(
-            Report.post_id == post_id, Report.state == "open", Report.reason != "already_resolved"
+            Report.post_id == post_id,
+            Report.state == "open",
+            Report.reason != "already_resolved",
+            Report.reporter_id.in_(verified),
         )
     )
 

@@ -1,5 +1,6 @@
 """The moderators' queue: cases, the reports that open them, and the append-only audit trail."""
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import (
@@ -11,6 +12,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Uuid,
     func,
     text,
 )
@@ -159,7 +161,9 @@ class AuditEntry(db.Model):
     # staff: a moderator or admin; user: the poster (an appeal) or a reporter; system: rules.
     actor_kind: Mapped[str] = mapped_column(String(8))
     staff_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_accounts.id"))
-    user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    # The acting user's audit pseudonym (app/auth/pseudonyms.py), never their id: erasing the
+    # account forgets which account it was, and the entry, which cannot change, names no one.
+    user_pseudonym: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     action: Mapped[str] = mapped_column(String(32))
     case_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("moderation_cases.id"))
     post_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("posts.id"))

@@ -13,8 +13,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.auth.models import User
+from app.auth.pseudonyms import pseudonym_of
 from app.auth.service import require_level
-from app.china_time import CHINA_TIME, today_in_china, until_midnight_in_china
+from app.china_time import midnight_in_china, until_midnight_in_china
 from app.errors import TryAgainLater
 from app.extensions import db
 from app.posts.models import ContactReveal, Post
@@ -74,10 +75,13 @@ def reveal_contact(post: Post, viewer: User) -> Contact:
         raise ContactRevealLimit(wait, limit=limit)
     reveal = ContactReveal(post_id=post.id, viewer_id=viewer.id)
     db.session.add(reveal)
+    viewer_pseudonym = str(pseudonym_of(viewer.id))
     db.session.commit()
     audit_log.info(
         "contact revealed",
-        extra={"fields": {"event": "contact_revealed", "post_id": post.id, "viewer_id": viewer.id}},
+        extra={
+            "fields": {"event": "contact_revealed", "post_id": post.id, "viewer": viewer_pseudonym}
+        },
     )
     return Contact(
         post_id=post.id,
@@ -97,10 +101,6 @@ def reveals_of(post: Post) -> list[ContactReveal]:
             .order_by(ContactReveal.revealed_at.desc(), ContactReveal.id.desc())
         )
     )
-
-
-def midnight_in_china(now: datetime) -> datetime:
-    return datetime.combine(today_in_china(now), datetime.min.time(), CHINA_TIME)
 
 
 def _posts_revealed_since(viewer: User, midnight: datetime) -> set[int]:

@@ -16,12 +16,12 @@ decides whether that is a refusal.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 
 from app.auth.events import account_barred
 from app.extensions import db
 from app.me.events import account_deleted, consent_withdrawn
-from app.posts.models import POST_STATUSES, Post
+from app.posts.models import POST_STATUSES, ContactReveal, IdempotencyKey, Post
 from app.posts.moderation_hook import moderation
 from geo.points import WGS84_SRID
 
@@ -37,6 +37,9 @@ MODERATED = ("open", "expired", "held", "hidden", "removed", "resolved")
 PUBLIC = ("open", "expired", "resolved")
 # Statuses in which an owner may edit the note: it is, or may again be, on the square.
 EDITABLE = (*RENEWABLE, "held")
+# Statuses of a post that has ended: nobody is sent to call or meet its poster any more, so
+# retention purges its contact and exact spot after RETENTION_POST_DAYS (app/rights/retention.py).
+ENDED = ("resolved", "expired", "withdrawn", "removed", "deleted")
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,33 @@ def erase_account(user_id: int) -> int:
     return withdrawn
 
 
+def purge_ended(ended_before: datetime, batch: int) -> int:
+    """Erase the contact and exact spot (as erase does) of up to batch posts that ended, and
+    have not changed since, before ended_before; the caller commits. Returns how many.
+
+    A post already purged is not chosen again, and rows another transaction holds are skipped
+    (the next run takes them), so running it again, or beside the app, is safe.
+    """
+    holds_something = or_(
+        Post.contact_phone_encrypted.is_not(None),
+        Post.contact_phone_masked.is_not(None),
+        Post.address_hint.is_not(None),
+        ~func.ST_Equals(Post.location, ERASED["location"]["location"]),
+    )
+    chosen = list(
+        db.session.scalars(
+            select(Post.id)
+            .where(Post.status.in_(ENDED), Post.updated_at < ended_before, holds_something)
+            .order_by(Post.id)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if chosen:
+        _erase_data(Post.id.in_(chosen), ("contact", "location"))
+    return len(chosen)
+
+
 def _erase_data(condition: ColumnElement, parts) -> None:
     values = {column: value for part in parts for column, value in ERASED[part].items()}
     if values:
@@ -220,5 +250,14 @@ def _consent_withdrawn(user, *, purpose: str, **_kwargs) -> None:
 @account_deleted.connect
 def _account_deleted(user, **_kwargs) -> None:
     erase_account(user.id)
-    moderation().posts_erased(select(Post.id).where(Post.user_id == user.id))
+    own_posts = select(Post.id).where(Post.user_id == user.id)
+    # Who saw whose number: the account's reveals, and others' reveals of its posts. Neither
+    # has anyone left to be shown to.
+    db.session.execute(
+        delete(ContactReveal).where(
+            or_(ContactReveal.viewer_id == user.id, ContactReveal.post_id.in_(own_posts))
+        )
+    )
+    db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.user_id == user.id))
+    moderation().posts_erased(own_posts)
     moderation().account_erased(user.id)

@@ -37,7 +37,8 @@ class PostModeration(Protocol):
         their owner wrote (appeal notes)."""
 
     def account_erased(self, user_id: int) -> None:
-        """The account was deleted: what it wrote to moderators (report notes) goes too."""
+        """The account was deleted: what it wrote only moderators read (report notes, appeal
+        notes) goes too."""
 
     def outcome_column(self, post_id: ColumnElement) -> ColumnElement:
         """A column of what moderation did to the post, for its owner's view."""

@@ -102,10 +102,16 @@ def _make_room_for_an_open_post(user: User) -> None:
     Raises:
         TooManyOpenPosts: the user has OPEN_POSTS_PER_USER open posts already.
     """
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    lock_poster(user)
     limit = current_app.config["OPEN_POSTS_PER_USER"]
     if open_post_count(user) >= limit:
         raise TooManyOpenPosts(limit=limit)
+
+
+def lock_poster(user: User) -> None:
+    """Hold the poster's row until commit. Whoever changes a poster's posts and the poster
+    locks the poster first (a ban does too), so two such requests never wait on each other."""
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
 
 
 def lifetime(kind: str) -> timedelta:
@@ -203,6 +209,8 @@ def renew_post(post_id: int, user: User) -> Post:
         NotVerified, ConsentRequired: the owner may no longer post.
         TooManyOpenPosts: renewing an expired post would pass the open-post limit.
     """
+    # The poster before the post (see lock_poster): a renewal may need the open-post limit.
+    lock_poster(user)
     post = owned_post(post_id, user)
     if post.status == "held":
         raise PostUnderReview

@@ -3,13 +3,14 @@
 from flask import current_app
 from shapely import Polygon
 
-from app.areas.service import district_area
+from app.areas.service import UnknownDistrict
 from app.posts.presenter import Reader
 from app.square.areas import AreaFilter, Box, District, Radius, Shape
 from app.square.cursor import Cursor
 from app.square.region import preset_region
 from app.square.service import SquareQuery
 from geo.coordinates import to_wgs84
+from geo.districts import MalformedCode
 from geo.points import LonLat
 
 
@@ -49,8 +50,10 @@ def square_query(args: dict) -> SquareQuery:
 
 def _area(args: dict, point: LonLat | None, system: str) -> AreaFilter | None:
     if "district" in args:
-        area = district_area(args["district"])
-        return District(area.prefix, area.envelope)
+        try:
+            return District(args["district"])
+        except MalformedCode:
+            raise UnknownDistrict(malformed=True) from None
     if "radius_m" in args:
         return Radius(point, args["radius_m"])
     if "bbox" in args:

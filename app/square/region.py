@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, or_
 
-from app.areas.service import UnknownDistrict, district_area
 from app.partners.context import current_partner
-from app.square.areas import AreaFilter, District
+from app.square.areas import AreaFilter, District, unshifted
+from geo.districts import MalformedCode
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,14 @@ class Districts(AreaFilter):
     districts: tuple[District, ...]
     needs_post_row = True
 
-    def conditions(self, position, area_code):
+    def conditions(self, position, area_code, shift=unshifted):
         return [
-            or_(*(and_(*district.conditions(position, area_code)) for district in self.districts))
+            or_(
+                *(
+                    and_(*district.conditions(position, area_code, shift))
+                    for district in self.districts
+                )
+            )
         ]
 
 
@@ -34,11 +39,11 @@ def preset_region(fingerprint: str) -> tuple[AreaFilter | None, str]:
     districts = []
     for code in partner.region_codes if partner is not None else ():
         try:
-            area = district_area(code)
-        except UnknownDistrict:
-            # A division the district data no longer has: the rest of the region still counts.
+            districts.append(District(code))
+        except MalformedCode:
             continue
-        districts.append(District(area.prefix, area.envelope))
+        # A division the district data no longer has matches nothing (its envelope is NULL):
+        # the rest of the region still counts.
     if not districts:
         return None, fingerprint
     region = ",".join(partner.region_codes)

@@ -2,13 +2,15 @@
 medicine, group, urgency and area, a page at a time.
 
 Every query shape is served by an index (tests/square/test_query_plans.py holds it to that):
-- nearest first: KNN (<->) over ix_posts_open_kind_public_position; one KNN per medicine over
-  ix_post_items_open_medicine_kind_position, merged (one `medicine IN (...)` scan was 60x slower
-  in performance-lab.md);
-- newest first: ix_posts_open_created_at_id, or ix_post_items_open_medicine_created per medicine.
+- nearest first: KNN (<->) over ix_posts_open_kind_position_created; one KNN per medicine over
+  ix_post_items_open_kind_medicine_band, inside the medicine's band, merged (one
+  `medicine IN (...)` scan was 60x slower in performance-lab.md);
+- newest first: ix_posts_open_created_at_id, inside an area a KNN on created_at over
+  ix_posts_open_kind_position_created, or ix_post_items_open_medicine_created per medicine.
 Positions are Web Mercator, so a planar KNN ranks by ground distance (see geo/mercator.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -20,19 +22,21 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
     union_all,
 )
+from sqlalchemy.types import Interval
 
 from app.errors import FieldsInvalid
-from app.posts.models import PUBLIC_SRID, Post, PostItem
+from app.posts.models import MEDICINE_BAND_METRES, PUBLIC_SRID, Post, PostItem
 from app.posts.presenter import Reader
 from app.posts.rows import public_columns
 from app.posts.service import public_point
 from app.sql_cache import ShapeCache
-from app.square.areas import AreaFilter
+from app.square.areas import AreaFilter, unshifted
 from app.square.cursor import Cursor
 from app.square.medicines import catalog_entries
 from geo.mercator import to_mercator
@@ -42,6 +46,9 @@ SORTS = ("distance", "time")
 UNKNOWN_MEDICINE = "Not in the catalog of medicines that may be shared."
 UNKNOWN_GROUP = "Unknown symptom group."
 _PAGES = ShapeCache()
+# Web Mercator's x runs from -20037508 to 20037508 metres.
+_MERCATOR_HALF_WIDTH = 20_037_509
+_FAR_FUTURE = literal_column("'9999-12-31 00:00+00'::timestamptz")
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,8 @@ def read_square(query: SquareQuery) -> SquarePage:
         lambda: page_statement(query, medicines, limit),
         _values(query, medicines, limit),
     )
+    if not rows and query.area is not None:
+        query.area.confirm_empty()
     next_cursor = None
     if len(rows) == limit and depth + limit < current_app.config["SQUARE_MAX_DEPTH"]:
         last = rows[-1]
@@ -171,11 +180,10 @@ def square_statement(query: SquareQuery, medicines: list[int] | None, limit: int
     Args:
         medicines: catalog ids from medicine_ids(query); None for any medicine.
     """
-    origin = _origin(query.reader.point)
     branch = _nearest_branch if query.sort == "distance" else _newest_branch
     # Values are named bind parameters (see _values), so one shape's SQL serves every query.
     limit = bindparam("limit", limit)
-    selects = [branch(query, origin, source).limit(limit) for source in _sources(query, medicines)]
+    selects = [branch(query, source).limit(limit) for source in _sources(query, medicines)]
     if medicines is None:
         return selects[0]
     order = (
@@ -186,26 +194,43 @@ def square_statement(query: SquareQuery, medicines: list[int] | None, limit: int
 
 @dataclass(frozen=True)
 class _Source:
-    """Where one branch of a page reads: posts, or one medicine's rows of post_items."""
+    """Where one branch of a page reads: posts, or one medicine's rows of post_items.
+
+    position and origin are in the same frame: Web Mercator for posts, the medicine's band
+    (app/posts/models.py, MEDICINE_BAND_METRES) for items.
+    """
 
     post_id: ColumnElement
     created_at: ColumnElement
     position: ColumnElement
+    origin: ColumnElement | None
     filters: list[ColumnElement]
 
 
 def _sources(query: SquareQuery, medicines: list[int] | None) -> list[_Source]:
+    origin = _origin(query.reader.point)
     if medicines is None:
-        return [_Source(Post.id, Post.created_at, Post.public_position, _post_filters(query))]
-    return [
-        _Source(
-            PostItem.post_id,
-            PostItem.post_created_at,
-            PostItem.public_position,
-            _item_filters(query, index, medicine_id),
+        return [
+            _Source(Post.id, Post.created_at, Post.public_position, origin, _post_filters(query))
+        ]
+    sources = []
+    for index, medicine_id in enumerate(medicines):
+        # Newest first walks ix_post_items_open_medicine_created, which knows no bands.
+        into_band = (
+            _into_band(bindparam(f"medicine_{index}", medicine_id))
+            if query.sort == "distance"
+            else None
         )
-        for index, medicine_id in enumerate(medicines)
-    ]
+        sources.append(
+            _Source(
+                PostItem.post_id,
+                PostItem.post_created_at,
+                PostItem.public_position if into_band is None else _band_position(),
+                origin if into_band is None or origin is None else into_band(origin),
+                _item_filters(query, index, medicine_id, into_band),
+            )
+        )
+    return sources
 
 
 def _origin(point: LonLat | None):
@@ -214,6 +239,36 @@ def _origin(point: LonLat | None):
     x, y = to_mercator(point)
     return func.ST_SetSRID(
         func.ST_MakePoint(bindparam("origin_x", x), bindparam("origin_y", y)), PUBLIC_SRID
+    )
+
+
+def _band_offset(medicine_id) -> ColumnElement:
+    # Written as the index's expression is (MEDICINE_BAND_SQL), so the planner matches the two.
+    return medicine_id * literal_column(f"{MEDICINE_BAND_METRES}::float8")
+
+
+def _band_position() -> ColumnElement:
+    """An item's public position in its medicine's band: ix_post_items_open_kind_medicine_band's
+    expression."""
+    return func.ST_Translate(
+        PostItem.public_position, literal_column("0"), _band_offset(PostItem.medicine_id)
+    )
+
+
+def _into_band(medicine_id) -> Callable[[ColumnElement], ColumnElement]:
+    """Shifts a Web Mercator geometry into the band of medicine_id (a bind parameter)."""
+    return lambda geometry: func.ST_Translate(
+        geometry, literal_column("0"), _band_offset(medicine_id)
+    )
+
+
+def _band_of(into_band: Callable[[ColumnElement], ColumnElement]) -> ColumnElement:
+    """The whole band as a box: the index condition that keeps a walk inside it, so a medicine
+    with few or no open posts ends the walk instead of passing on into the next band."""
+    return into_band(
+        func.ST_MakeEnvelope(
+            -_MERCATOR_HALF_WIDTH, 0, _MERCATOR_HALF_WIDTH, MEDICINE_BAND_METRES, PUBLIC_SRID
+        )
     )
 
 
@@ -239,12 +294,12 @@ def medicine_ids(query: SquareQuery) -> list[int] | None:
     ]
 
 
-def _nearest_branch(query: SquareQuery, origin, source: _Source) -> Select:
+def _nearest_branch(query: SquareQuery, source: _Source) -> Select:
     # ORDER BY the distance alone: PostgreSQL walks a GiST index in distance order only when
     # the distance is the whole ORDER BY, so no id tie-breaker here. Public points carry a
     # sub-metre jitter (see public_position_of), so two posts never share a distance and the
     # cursor's (distance, id) position is still exact.
-    planar = source.position.distance_centroid(origin)
+    planar = source.position.distance_centroid(source.origin)
     conditions = list(source.filters)
     if query.cursor is not None:
         position = bindparam("cursor_position", query.cursor.position)
@@ -261,7 +316,7 @@ def _nearest_branch(query: SquareQuery, origin, source: _Source) -> Select:
     )
 
 
-def _newest_branch(query: SquareQuery, origin, source: _Source) -> Select:
+def _newest_branch(query: SquareQuery, source: _Source) -> Select:
     conditions = list(source.filters)
     if query.cursor is not None:
         conditions.append(
@@ -271,7 +326,11 @@ def _newest_branch(query: SquareQuery, origin, source: _Source) -> Select:
                 bindparam("cursor_post_id", query.cursor.post_id),
             )
         )
-    planar = source.position.distance_centroid(origin) if origin is not None else literal(None)
+    planar = (
+        source.position.distance_centroid(source.origin)
+        if source.origin is not None
+        else literal(None)
+    )
     return (
         select(
             source.post_id.label("post_id"),
@@ -279,8 +338,18 @@ def _newest_branch(query: SquareQuery, origin, source: _Source) -> Select:
             source.created_at.label("created_at"),
         )
         .where(*conditions)
-        .order_by(source.created_at.desc(), source.post_id.desc())
+        .order_by(*_newest_order(query, source))
     )
+
+
+def _newest_order(query: SquareQuery, source: _Source) -> tuple:
+    if query.area is None or source.created_at is not Post.created_at:
+        return (source.created_at.desc(), source.post_id.desc())
+    # Inside an area, the time from a far future: a KNN over ix_posts_open_kind_position_created
+    # that walks the area's pages only, newest first. A KNN orders by its distance alone, so
+    # two posts of one microsecond (separate transactions' now() never are) could swap at a
+    # page's edge; page_statement orders the page by (created_at, id) as the cursor reads it.
+    return (source.created_at.op("<->", return_type=Interval)(_FAR_FUTURE),)
 
 
 def _merged(branches: list[Select], order: tuple[str, ...], limit: int) -> Select:
@@ -325,16 +394,26 @@ def _excluded_user(query: SquareQuery):
     return bindparam("exclude_user_id", query.exclude_user_id)
 
 
-def _item_filters(query: SquareQuery, index: int, medicine_id: int) -> list[ColumnElement]:
+def _item_filters(
+    query: SquareQuery,
+    index: int,
+    medicine_id: int,
+    into_band: Callable[[ColumnElement], ColumnElement] | None,
+) -> list[ColumnElement]:
     filters = [
         PostItem.medicine_id == bindparam(f"medicine_{index}", medicine_id),
         PostItem.post_status == "open",
         PostItem.post_expires_at > func.now(),
     ]
+    if into_band is None:
+        position, into_band = PostItem.public_position, unshifted
+    else:
+        position = _band_position()
+        filters.append(position.op("&&")(_band_of(into_band)))
     if query.kind is not None:
         filters.append(PostItem.kind == _kind(query))
     if query.area is not None and not query.area.needs_post_row:
-        filters.extend(query.area.conditions(PostItem.public_position, None))
+        filters.extend(query.area.conditions(position, None, into_band))
     needs_post_row = query.area is not None and query.area.needs_post_row
     if query.urgency or needs_post_row or query.exclude_user_id is not None:
         # What only the post row knows: checked through its primary key, row by row, as the
@@ -345,6 +424,6 @@ def _item_filters(query: SquareQuery, index: int, medicine_id: int) -> list[Colu
         if query.urgency:
             post_conditions.append(_urgency(query))
         if needs_post_row:
-            post_conditions.extend(query.area.conditions(PostItem.public_position, Post.area_code))
+            post_conditions.extend(query.area.conditions(position, Post.area_code, into_band))
         filters.append(select(Post.id).where(*post_conditions).exists())
     return filters

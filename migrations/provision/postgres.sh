@@ -11,10 +11,16 @@
 #
 # PGADMIN_URL, if set, is a superuser connection string used instead of the local postgres user,
 # for a server this script did not start (it then installs and starts nothing).
+#
+# PG_CLUSTER and PG_PORT name another local cluster than main on 5432, made if missing: `make
+# fault` stops and restarts a cluster of its own (PG_CLUSTER=fault PG_PORT=5439), never main.
 set -euo pipefail
 
 PG_HOST=127.0.0.1
-PG_PORT=5432
+PG_PORT=${PG_PORT:-5432}
+PG_CLUSTER=${PG_CLUSTER:-main}
+# psql as postgres reaches the cluster's socket by its port.
+export PGPORT=$PG_PORT
 OWNER_ROLE=medshare_owner
 OWNER_PASSWORD=${MEDSHARE_DB_OWNER_PASSWORD:-medshare_owner}
 APP_ROLE=medshare_app
@@ -60,12 +66,12 @@ ensure_local_server() {
   if listening; then
     return
   fi
-  if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main"' | grep -q .; then
-    say "creating cluster $version/main"
-    pg_createcluster "$version" main >/dev/null
+  if ! pg_lsclusters -h | awk -v v="$version" -v c="$PG_CLUSTER" '$1 == v && $2 == c' | grep -q .; then
+    say "creating cluster $version/$PG_CLUSTER on port $PG_PORT"
+    pg_createcluster "$version" "$PG_CLUSTER" -p "$PG_PORT" >/dev/null
   fi
-  say "starting cluster $version/main"
-  pg_ctlcluster "$version" main start
+  say "starting cluster $version/$PG_CLUSTER"
+  pg_ctlcluster "$version" "$PG_CLUSTER" start
   for _ in $(seq 1 30); do listening && return; sleep 1; done
   say "PostgreSQL did not start listening on $PG_HOST:$PG_PORT"; exit 1
 }

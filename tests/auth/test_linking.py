@@ -2,11 +2,14 @@
 proving it by SMS folds the account that holds nothing into the other."""
 
 import json
+from uuid import UUID
 
 import pytest
+from sqlalchemy import select
 
 from app.auth.lookup import lookup_digest
 from app.auth.models import User
+from app.auth.pseudonyms import AuditPseudonym, pseudonym_of
 from app.auth.service import record_verification, user_for_mobile
 from tests.auth.conftest import MOBILE, bind, sign_in_with
 from tests.conftest import bearer, logged_code
@@ -159,7 +162,15 @@ def test_the_link_is_audited_without_the_number(
     wechat_id, wechat_pair = mini_program_account(client, wechat)
     prove(client, log_records, wechat_pair)
     (entry,) = [line for line in log_records() if line["message"] == "accounts_linked"]
-    assert (entry["user_id"], entry["folded"]) == (sms_id, wechat_id)
+    # By audit pseudonyms: the kept account's still names it, the folded one's names no one.
+    assert entry["user"] == str(pseudonym_of(sms_id))
+    assert str(pseudonym_of(wechat_id)) != entry["folded"]
+    assert (
+        db_session.scalar(
+            select(AuditPseudonym.user_id).where(AuditPseudonym.pseudonym == UUID(entry["folded"]))
+        )
+        is None
+    )
     # The development SMS provider's own lines carry a masked number; nothing carries it whole.
     assert MOBILE not in json.dumps(log_records())
 

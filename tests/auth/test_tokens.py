@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from flask_jwt_extended import create_access_token, decode_token
 
+from app.auth.pseudonyms import pseudonym_of
 from app.auth.service import ban_user
 from tests.conftest import bearer
 
@@ -133,7 +134,12 @@ def test_an_operator_bans_a_user_from_the_command_line_and_it_is_audited(
     )
     banned = [line for line in log_records() if line.get("event") == "user_banned"]
     assert banned == [
-        {**banned[0], "user_id": user.id, "reason": "sold medicine", "logger": "medshare.audit"}
+        {
+            **banned[0],
+            "user": str(pseudonym_of(user.id)),
+            "reason": "sold medicine",
+            "logger": "medshare.audit",
+        }
     ]
 
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from app.auth.models import User
+from app.auth.models import User, UserVerification
 from app.extensions import db
 from app.moderation.models import ModerationCase, Report
 from moderation.screening import load_rules
@@ -18,10 +18,20 @@ def rule_case(rule_id: str, side: str = "hits", index: int = 0) -> str:
     return rule.cases[side][index]
 
 
-def users(sign_in, count: int, name: str = "举报人") -> list[dict]:
-    """Sign in count new users; returns each one's request headers."""
+def users(sign_in, count: int, name: str = "举报人", *, levels=("identity",)) -> list[dict]:
+    """Sign in count new users verified to levels (real-name verified unless told); returns
+    each one's request headers."""
     return [
-        bearer(sign_in(User(display_name=f"{name}{index}"))[1].access_token)
+        bearer(
+            sign_in(
+                User(
+                    display_name=f"{name}{index}",
+                    verifications=[
+                        UserVerification(level=level, provider="test") for level in levels
+                    ],
+                )
+            )[1].access_token
+        )
         for index in range(count)
     ]
 

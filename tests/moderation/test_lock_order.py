@@ -1,4 +1,5 @@
-"""Whoever changes a post and its case locks the post first, so two requests never deadlock."""
+"""Whoever changes a poster, a post and its case locks them in that order, so two requests
+never deadlock (tests/races drives the same races with parallel requests)."""
 
 import re
 
@@ -7,6 +8,7 @@ from sqlalchemy import event
 
 from app.extensions import db
 from tests.moderation.items import case_of
+from tests.posts.conftest import offer_body
 
 LOCKED_TABLE = re.compile(r"FROM (\w+).*FOR UPDATE", re.S)
 
@@ -18,7 +20,7 @@ def locks():
 
     def record(_conn, _cursor, statement, _parameters, _context, _many):
         match = LOCKED_TABLE.search(statement)
-        if match and match.group(1) in ("posts", "moderation_cases"):
+        if match:
             tables.append(match.group(1))
 
     engine = db.session.get_bind().engine
@@ -29,8 +31,8 @@ def locks():
         event.remove(engine, "before_cursor_execute", record)
 
 
-def first_locks(tables: list[str]) -> list[str]:
-    return list(dict.fromkeys(tables))
+def first_locks(tables: list[str], of=("posts", "moderation_cases")) -> list[str]:
+    return list(dict.fromkeys(table for table in tables if table in of))
 
 
 def test_a_report_and_a_decision_lock_the_post_before_its_case(moderator, reported, report, locks):
@@ -46,3 +48,26 @@ def test_a_report_and_a_decision_lock_the_post_before_its_case(moderator, report
     locks.clear()
     assert moderator.decide(case_id, "hide", version).status_code == 200
     assert first_locks(locks) == ["posts", "moderation_cases"]
+
+
+def test_a_decision_locks_the_poster_before_the_post(moderator, reported, locks):
+    # A ban bars every post of the poster: two bans of one poster from two items, each holding
+    # its post first, waited for each other's post.
+    post, _ = reported()
+    case_id = case_of(post["id"]).id
+    version = moderator.claim(case_id).get_json()["version"]
+    locks.clear()
+    assert moderator.decide(case_id, "ban", version).status_code == 200
+    assert first_locks(locks, of=("users", "posts", "moderation_cases")) == [
+        "users",
+        "posts",
+        "moderation_cases",
+    ]
+
+
+def test_a_renewal_locks_the_poster_before_the_post(client, poster, create, locks):
+    _user, headers = poster()
+    made = create(headers, offer_body())
+    locks.clear()
+    assert client.post(f"/api/v1/posts/{made.json['id']}/renew", headers=headers).status_code == 200
+    assert first_locks(locks, of=("users", "posts")) == ["users", "posts"]

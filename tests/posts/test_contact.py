@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User, UserVerification
+from app.auth.pseudonyms import pseudonym_of
 from app.china_time import until_midnight_in_china
 from app.posts import contact
 from app.posts.models import ContactReveal
@@ -59,7 +60,7 @@ def test_a_verified_user_gets_the_number_and_the_reveal_is_recorded_and_audited(
             "message": "contact revealed",
             "event": "contact_revealed",
             "post_id": post.id,
-            "viewer_id": viewer.id,
+            "viewer": str(pseudonym_of(viewer.id)),
         }
     ]
     assert not [line for line in log_records() if PHONE in str(line) or "1371234" in str(line)]

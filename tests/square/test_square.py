@@ -330,3 +330,30 @@ def test_the_square_needs_no_sign_in_but_a_bad_token_is_refused(client, someone)
     assert client.get(SQUARE).status_code == 200
     refused = client.get(SQUARE + "/1", headers={"Authorization": "Bearer nonsense"})
     assert refused.status_code == 401
+
+
+def test_newest_first_inside_an_area_pages_through_its_posts_newest_first(client, someone):
+    # Newest first inside an area is a KNN on created_at (ix_posts_open_kind_position_created),
+    # not the btree: the pages must still come out in (created_at, id) order, without gaps.
+    base = datetime.now(UTC) - timedelta(hours=10)
+    inside = [
+        make_post(
+            someone,
+            at=SHANGHAI.offset(i * 97 % 3000, i * 61 % 3000),
+            created_at=base + timedelta(minutes=i * 7 % 31),
+        )
+        for i in range(17)
+    ]
+    make_post(someone, at=SHANGHAI.offset(30_000, 0), created_at=base)  # outside the radius
+    params = {**near(SHANGHAI), "sort": "time", "radius_m": 5000, "limit": 4}
+    seen, cursor = [], None
+    while True:
+        answer = client.get(
+            SQUARE, query_string={**params, **({"cursor": cursor} if cursor else {})}
+        )
+        seen += ids(answer)
+        cursor = answer.get_json()["next_cursor"]
+        if cursor is None:
+            break
+    newest_first = sorted(inside, key=lambda post: (post.created_at, post.id), reverse=True)
+    assert seen == [post.id for post in newest_first]

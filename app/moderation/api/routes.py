@@ -25,9 +25,11 @@ class Reports(MethodView):
     @bp.response(201, ReportSchema)
     @bp.alt_response(404, response="NOT_FOUND")
     @bp.alt_response(409, response="CONFLICT")
+    @bp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, body, post_id):
-        """Report someone else's post on the square: one open report per person per post.
-        Reports from several people take it off the square until a moderator decides"""
+        """Report someone else's post on the square: one open report per person per post, a
+        few a day. Reports from several real-name-verified people take it off the square until
+        a moderator decides"""
         return intake.file_report(post_id, current_user, body["reason"], body["note"])
 
 
