@@ -6,9 +6,12 @@ from sqlalchemy import select
 
 from app.areas.service import district_code_at, district_name
 from app.auth.lookup import mask_mobile
+from app.auth.models import User, UserVerification
+from app.auth.tokens import start_session
 from app.catalog.models import CatalogEdition, Medicine
 from app.catalog.service import load_edition
 from app.extensions import db
+from app.me.service import grant_consent, policies
 from app.posts.contact import encrypt_phone
 from app.posts.models import Post, PostItem
 from app.posts.public import note_columns
@@ -83,3 +86,19 @@ def make_post(
     db.session.add(post)
     db.session.flush()
     return post
+
+
+def committed_verified_user(display_name: str) -> tuple[User, str]:
+    """A new user verified to the identity level with every current consent, committed (for
+    tests that serve committed rows to other connections), and an access token of theirs."""
+    user = User(
+        display_name=display_name,
+        verifications=[UserVerification(level="identity", provider="test")],
+    )
+    db.session.add(user)
+    db.session.flush()
+    for purpose, policy in policies().items():
+        grant_consent(user, purpose, policy["current"])
+    token = start_session(user, "h5").access_token
+    db.session.commit()
+    return user, token

@@ -14,15 +14,12 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.areas.service import load_districts
-from app.auth.models import User, UserVerification
-from app.auth.tokens import start_session
 from app.catalog.service import load_edition
 from app.demo.queue import seed_demo_queue
 from app.demo.seed import seed_demo_posts
-from app.extensions import db
-from app.me.service import grant_consent, policies
 from app.stats.snapshot import take_snapshot
 from config import TestConfig
+from tests.factories import committed_verified_user
 from tests.fakes.wechat import FakeWeChat
 from tests.staff.conftest import signed_in_browser
 
@@ -100,17 +97,7 @@ def contract_app(wechat_base_url: str) -> Flask:
 def verified_user_token() -> str:
     """The access token of a new user verified to the identity level with every consent;
     committed."""
-    user = User(
-        display_name="契*",
-        verifications=[UserVerification(level="identity", provider="test")],
-    )
-    db.session.add(user)
-    db.session.flush()
-    for purpose, policy in policies().items():
-        grant_consent(user, purpose, policy["current"])
-    pair = start_session(user, "h5")
-    db.session.commit()
-    return pair.access_token
+    return committed_verified_user("契*")[1]
 
 
 def signed_in_moderator(app: Flask) -> tuple[str, str]:

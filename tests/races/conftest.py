@@ -18,14 +18,12 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
-from app.auth.models import User, UserVerification
-from app.auth.tokens import start_session
 from app.catalog.service import load_edition
 from app.extensions import db
-from app.me.service import grant_consent, policies
 from app.staff import service as staff_service
 from config import TestConfig
 from tests.conftest import bearer
+from tests.factories import committed_verified_user
 from tests.moderation.conftest import StaffApi
 from tests.staff.conftest import PASSWORD, sign_in
 
@@ -100,16 +98,7 @@ def poster(race_app):
 
     def poster():
         with race_app.app_context():
-            user = User(
-                display_name="刘*",
-                verifications=[UserVerification(level="identity", provider="test")],
-            )
-            db.session.add(user)
-            db.session.flush()
-            for purpose, policy in policies().items():
-                grant_consent(user, purpose, policy["current"])
-            token = start_session(user, "h5").access_token
-            db.session.commit()
+            user, token = committed_verified_user("刘*")
             return user.id, bearer(token)
 
     return poster

@@ -30,6 +30,19 @@ def ids(response) -> list[int]:
     return [post["id"] for post in response.get_json()["posts"]]
 
 
+def pages(client, params: dict):
+    """The square's answers for params, one page after another, following next_cursor."""
+    cursor = None
+    while True:
+        answer = client.get(
+            SQUARE, query_string={**params, **({"cursor": cursor} if cursor else {})}
+        )
+        yield answer
+        cursor = answer.get_json()["next_cursor"]
+        if cursor is None:
+            return
+
+
 def near(point: LonLat, **params) -> dict:
     return {"lat": point.lat, "lng": point.lon, **params}
 
@@ -220,15 +233,10 @@ def test_paging_has_no_duplicates_or_gaps_while_posts_are_added(client, someone,
     ]
     params = {**near(SHANGHAI), "sort": sort, "limit": 5}
     seen: list[int] = []
-    cursor = None
     added = 0
-    while True:
-        answer = client.get(
-            SQUARE, query_string={**params, **({"cursor": cursor} if cursor else {})}
-        )
+    for answer in pages(client, params):
         seen += ids(answer)
-        cursor = answer.get_json()["next_cursor"]
-        if cursor is None:
+        if answer.get_json()["next_cursor"] is None:
             break
         # A newcomer nearest to the reader and newest of all: it belongs before every page
         # already read, so it must not push anything twice onto a later page.
@@ -346,14 +354,6 @@ def test_newest_first_inside_an_area_pages_through_its_posts_newest_first(client
     ]
     make_post(someone, at=SHANGHAI.offset(30_000, 0), created_at=base)  # outside the radius
     params = {**near(SHANGHAI), "sort": "time", "radius_m": 5000, "limit": 4}
-    seen, cursor = [], None
-    while True:
-        answer = client.get(
-            SQUARE, query_string={**params, **({"cursor": cursor} if cursor else {})}
-        )
-        seen += ids(answer)
-        cursor = answer.get_json()["next_cursor"]
-        if cursor is None:
-            break
+    seen = [post_id for answer in pages(client, params) for post_id in ids(answer)]
     newest_first = sorted(inside, key=lambda post: (post.created_at, post.id), reverse=True)
     assert seen == [post.id for post in newest_first]
