@@ -4,15 +4,12 @@ Each opens the post's case, or joins the one already open (a post has at most on
 post off the square when the rules say so, and writes an audit entry in the same transaction.
 """
 
-import math
-from datetime import UTC, datetime
-
 from flask import current_app
 from sqlalchemy import func, select
 
+from app.auth.daily_quota import refuse_past_daily_quota
 from app.auth.models import User, UserVerification
 from app.auth.service import levels_for
-from app.china_time import midnight_in_china, until_midnight_in_china
 from app.errors import DomainError, TryAgainLater
 from app.extensions import db
 from app.moderation import audit
@@ -70,7 +67,9 @@ def file_report(post_id: int, reporter: User, reason: str, note: str) -> Report:
     post = post_for_reader(post_id, reporter)
     if is_owner(post, reporter):
         raise OwnPostReport
-    _refuse_past_daily_limit(reporter)
+    refuse_past_daily_quota(
+        reporter.id, _reports_filed_since(reporter), "REPORTS_PER_DAY", ReportLimit
+    )
     # Serialises reports on one post, so the threshold is counted once per report.
     db.session.execute(select(Post.id).where(Post.id == post.id).with_for_update())
     db.session.refresh(post)
@@ -143,18 +142,12 @@ def was_appealed(post_id: int) -> bool:
     )
 
 
-def _refuse_past_daily_limit(reporter: User) -> None:
-    # Lock the reporter's row: two simultaneous reports must not both pass the limit.
-    db.session.execute(select(User.id).where(User.id == reporter.id).with_for_update())
-    now = datetime.now(UTC)
-    filed_today = db.session.scalar(
+def _reports_filed_since(reporter: User):
+    return lambda since: db.session.scalar(
         select(func.count(Report.id)).where(
-            Report.reporter_id == reporter.id, Report.created_at >= midnight_in_china(now)
+            Report.reporter_id == reporter.id, Report.created_at >= since
         )
     )
-    limit = current_app.config["REPORTS_PER_DAY"]
-    if filed_today >= limit:
-        raise ReportLimit(math.ceil(until_midnight_in_china(now).total_seconds()), limit=limit)
 
 
 def _problem_reporters(post_id: int) -> int:

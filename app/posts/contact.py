@@ -4,18 +4,17 @@ reveal recorded for the poster to see and limited per viewer per day."""
 import base64
 import hashlib
 import logging
-import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from cryptography.fernet import Fernet
 from flask import current_app
 from sqlalchemy import func, select
 
+from app.auth.daily_quota import refuse_past_daily_quota
 from app.auth.models import User
 from app.auth.pseudonyms import pseudonym_of
 from app.auth.service import require_level
-from app.china_time import midnight_in_china, until_midnight_in_china
 from app.errors import TryAgainLater
 from app.extensions import db
 from app.posts.models import ContactReveal, Post
@@ -65,14 +64,13 @@ def reveal_contact(post: Post, viewer: User) -> Contact:
         ContactRevealLimit: the viewer saw CONTACT_REVEALS_PER_DAY numbers today (China time).
     """
     require_level(viewer, "reveal_contact")
-    # Lock the viewer's row: two simultaneous reveals must not both pass the limit.
-    db.session.execute(select(User.id).where(User.id == viewer.id).with_for_update())
-    now = datetime.now(UTC)
-    seen_today = _posts_revealed_since(viewer, midnight_in_china(now))
-    limit = current_app.config["CONTACT_REVEALS_PER_DAY"]
-    if post.id not in seen_today and len(seen_today) >= limit:
-        wait = math.ceil(until_midnight_in_china(now).total_seconds())
-        raise ContactRevealLimit(wait, limit=limit)
+    refuse_past_daily_quota(
+        viewer.id,
+        # A number seen again the same day costs nothing more.
+        lambda midnight: _numbers_counted(post, viewer, midnight),
+        "CONTACT_REVEALS_PER_DAY",
+        ContactRevealLimit,
+    )
     reveal = ContactReveal(post_id=post.id, viewer_id=viewer.id)
     db.session.add(reveal)
     viewer_pseudonym = str(pseudonym_of(viewer.id))
@@ -101,6 +99,13 @@ def reveals_of(post: Post) -> list[ContactReveal]:
             .order_by(ContactReveal.revealed_at.desc(), ContactReveal.id.desc())
         )
     )
+
+
+def _numbers_counted(post: Post, viewer: User, midnight: datetime) -> int:
+    """The numbers viewer saw since midnight that count against a reveal of post's: none if
+    post's is among them."""
+    seen = _posts_revealed_since(viewer, midnight)
+    return 0 if post.id in seen else len(seen)
 
 
 def _posts_revealed_since(viewer: User, midnight: datetime) -> set[int]:

@@ -8,16 +8,14 @@ by their masked name (as GET /posts/{id}/contact-reveals shows it), reporters an
 not at all.
 """
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
+from app.auth.daily_quota import refuse_past_daily_quota
 from app.auth.models import User
-from app.china_time import midnight_in_china, until_midnight_in_china
 from app.errors import TryAgainLater
 from app.extensions import db
 from app.me.events import account_deleted
@@ -82,16 +80,14 @@ def export_data(user: User) -> Export:
 
 
 def _count_export(user: User, now: datetime) -> None:
-    # Lock the user's row: two simultaneous exports must not both pass the limit.
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    done_today = db.session.scalar(
-        select(func.count(DataExport.id)).where(
-            DataExport.user_id == user.id, DataExport.exported_at >= midnight_in_china(now)
+    def exported_since(since: datetime) -> int:
+        return db.session.scalar(
+            select(func.count(DataExport.id)).where(
+                DataExport.user_id == user.id, DataExport.exported_at >= since
+            )
         )
-    )
-    limit = current_app.config["EXPORTS_PER_DAY"]
-    if done_today >= limit:
-        raise ExportLimit(math.ceil(until_midnight_in_china(now).total_seconds()), limit=limit)
+
+    refuse_past_daily_quota(user.id, exported_since, "EXPORTS_PER_DAY", ExportLimit)
     db.session.add(DataExport(user_id=user.id, exported_at=now))
 
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.auth import daily_quota
 from app.auth.models import User, UserVerification
 from app.auth.pseudonyms import pseudonym_of
 from app.china_time import until_midnight_in_china
-from app.posts import contact
 from app.posts.models import ContactReveal
 from tests.conftest import bearer
 from tests.factories import make_post
@@ -183,7 +183,7 @@ def test_other_viewers_reveals_do_not_count(client, poster, db_session, two_a_da
 
 def test_the_day_is_chinas_day(client, poster, db_session, app, monkeypatch):
     monkeypatch.setitem(app.config, "CONTACT_REVEALS_PER_DAY", 1)
-    monkeypatch.setattr(contact, "datetime", FrozenClock)
+    monkeypatch.setattr(daily_quota, "datetime", FrozenClock)
     owner, _ = poster()
     seen_yesterday, seen_today, first, second = (make_post(owner) for _ in range(4))
     viewer, headers = poster()
