@@ -63,8 +63,21 @@ class GeoJsonPolygonField(ma.fields.Field):
 
 
 POINT_FIELDS = ("lat", "lng")
-# consistent() below, in JSON Schema: lat and lng come together, and are needed by radius_m and
-# sort=distance; at most one area.
+# What needs the asking point: a field, the value of it that does (None: any), and the error.
+NEEDS_POINT = (
+    ("sort", "distance", NEEDS_POINT_TO_SORT),
+    ("radius_m", None, NEEDS_POINT_FOR_RADIUS),
+)
+
+
+def _given(field: str, value=None) -> dict:
+    if value is None:
+        return {"required": [field]}
+    return {"required": [field], "properties": {field: {"enum": [value]}}}
+
+
+# The rules consistent() below checks, from the same data, in JSON Schema: lat and lng come
+# together, and NEEDS_POINT needs them; at most one area.
 SQUARE_RULES = {
     "allOf": [
         {
@@ -73,10 +86,8 @@ SQUARE_RULES = {
                 {
                     "not": {
                         "anyOf": [
-                            {"required": ["lat"]},
-                            {"required": ["lng"]},
-                            {"required": ["radius_m"]},
-                            {"required": ["sort"], "properties": {"sort": {"enum": ["distance"]}}},
+                            *(_given(field) for field in POINT_FIELDS),
+                            *(_given(field, value) for field, value, _ in NEEDS_POINT),
                         ]
                     }
                 },
@@ -179,11 +190,10 @@ class SquareQuerySchema(ma.Schema):
         errors = {}
         if ("lat" in data) != ("lng" in data):
             errors["lng" if "lat" in data else "lat"] = ["Missing data for required field."]
-        has_point = "lat" in data and "lng" in data
-        if data.get("sort") == "distance" and not has_point:
-            errors["sort"] = [NEEDS_POINT_TO_SORT]
-        if "radius_m" in data and not has_point:
-            errors["radius_m"] = [NEEDS_POINT_FOR_RADIUS]
+        has_point = all(field in data for field in POINT_FIELDS)
+        for field, value, error in NEEDS_POINT:
+            if field in data and value in (None, data[field]) and not has_point:
+                errors[field] = [error]
         areas = [name for name in AREA_FIELDS if name in data]
         if len(areas) > 1:
             for name in areas:
