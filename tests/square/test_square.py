@@ -180,19 +180,36 @@ def test_areas_narrow_the_square(client, someone):
         inside.id,
         outside.id,
     ]
-    south_west, north_east = SHANGHAI.offset(-3000, -3000), SHANGHAI.offset(3000, 3000)
-    box = f"{south_west.lon},{south_west.lat},{north_east.lon},{north_east.lat}"
+    box, polygon = areas_around_shanghai()
     assert ids(client.get(SQUARE, query_string={**point, "bbox": box})) == [inside.id]
-    ring = [SHANGHAI.offset(e, n) for e, n in [(-3000, -3000), (3000, -3000), (0, 3000)]]
-    polygon = {
-        "type": "Polygon",
-        "coordinates": [[[p.lon, p.lat] for p in [*ring, ring[0]]]],
-    }
     answer = client.get(SQUARE, query_string={**point, "polygon": json.dumps(polygon)})
     assert ids(answer) == [inside.id]
     searched = client.post(f"{SQUARE}/search", json={**point, "polygon": polygon, "kind": "offer"})
     assert ids(searched) == [inside.id]
     assert ids(client.get(SQUARE, query_string={"sort": "time", "bbox": box})) == [inside.id]
+
+
+def areas_around_shanghai() -> tuple[str, dict]:
+    """A bbox and a GeoJSON triangle, each reaching 3 km from People's Square."""
+    south_west, north_east = SHANGHAI.offset(-3000, -3000), SHANGHAI.offset(3000, 3000)
+    box = f"{south_west.lon},{south_west.lat},{north_east.lon},{north_east.lat}"
+    ring = [SHANGHAI.offset(e, n) for e, n in [(-3000, -3000), (3000, -3000), (0, 3000)]]
+    polygon = {"type": "Polygon", "coordinates": [[[p.lon, p.lat] for p in [*ring, ring[0]]]]}
+    return box, polygon
+
+
+def test_areas_narrow_one_medicines_square_as_they_narrow_the_whole(client, someone):
+    # A medicine's nearest first reads its own band of the item index (app/posts/models.py,
+    # MEDICINE_BAND_METRES): each area is shifted into that band with it.
+    inside = make_post(someone, at=SHANGHAI.offset(1000, 0))
+    make_post(someone, at=SHANGHAI.offset(9000, 0))
+    make_post(someone, at=SHANGHAI.offset(500, 0), medicines=("loratadine",))
+    point = {**near(SHANGHAI), "medicine": "ibuprofen"}
+    box, polygon = areas_around_shanghai()
+    for area in ({"radius_m": 3000}, {"bbox": box}, {"polygon": json.dumps(polygon)}):
+        assert ids(client.get(SQUARE, query_string={**point, **area})) == [inside.id], area
+    body = {**point, "medicine": ["ibuprofen"], "polygon": polygon, "kind": "offer"}
+    assert ids(client.post(f"{SQUARE}/search", json=body)) == [inside.id]
 
 
 def test_a_district_narrows_the_square_to_its_posts_and_names_them(client, someone):
