@@ -45,3 +45,9 @@ def test_a_connection_that_died_while_idle_is_replaced_before_a_request_sees_it(
             assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != dead_pid
         assert replaced
         db.engine.dispose()
+
+
+def test_the_apps_connections_never_jit_compile_a_plan(db_session):
+    # The square's KNN plans carry the whole walk's cost, past jit_above_cost: compiling them
+    # cost 130 ms of a 6 ms query at 1M posts (config.py's engine options).
+    assert db_session.execute(text("SHOW jit")).scalar() == "off"
