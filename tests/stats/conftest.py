@@ -11,8 +11,11 @@ from tests.factories import make_post
 from tests.partners.conftest import issue, partner  # noqa: F401
 from tests.staff.conftest import staff  # noqa: F401
 
-# Yesterday in China: the last day a snapshot taken now counts.
-AS_OF = today_in_china(datetime.now(UTC)) - timedelta(days=1)
+# The suite's one "now": its tests' snapshots are taken at it, so a run that crosses midnight in
+# China (16:00 UTC) counts the same days in every test as at their collection.
+NOW = datetime.now(UTC)
+# Yesterday in China: the last day a snapshot taken at NOW counts.
+AS_OF = today_in_china(NOW) - timedelta(days=1)
 NANSHAN = ("440305", LonLat(113.9305, 22.5333))
 FUTIAN = ("440304", LonLat(114.0550, 22.5410))
 CHAOYANG = ("110105", LonLat(116.4435, 39.9219))
@@ -42,5 +45,5 @@ def posts(sign_in, catalog):
 
 @pytest.fixture
 def snapshot(db_session):
-    """Take today's snapshot (of the days up to yesterday)."""
-    return take_snapshot
+    """take(now=NOW): the snapshot of the days up to the day before now (in China)."""
+    return lambda now=None: take_snapshot(now or NOW)

@@ -1,11 +1,11 @@
 """`medshare snapshot-stats`: counts up to yesterday at district x day, once a day."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.stats.models import StatsCell, StatsMedicineCell, StatsSnapshot
-from tests.stats.conftest import AS_OF, CHAOYANG, FUTIAN, NANSHAN
+from tests.stats.conftest import AS_OF, CHAOYANG, FUTIAN, NANSHAN, NOW
 
 
 def cells(db_session) -> list[StatsCell]:
@@ -61,7 +61,7 @@ def test_the_next_days_snapshot_replaces_the_last_and_counts_the_day_that_ended(
     posts(2)
     posts(3, day=AS_OF + timedelta(days=1))
     snapshot()
-    tomorrow = snapshot(datetime.now(UTC) + timedelta(days=1))
+    tomorrow = snapshot(NOW + timedelta(days=1))
     assert tomorrow.taken and tomorrow.as_of == AS_OF + timedelta(days=1)
     [kept] = db_session.scalars(select(StatsSnapshot)).all()
     assert kept.as_of == tomorrow.as_of
